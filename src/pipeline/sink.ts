@@ -1,0 +1,46 @@
+// The destination interface the write pipeline drives: one record in, one settled outcome out.
+import type { AirbyteRecordMessage, ConfiguredAirbyteStream } from '../generated/protocol.js';
+
+/** Where a record sits in the sync; enough to name it in a log without echoing its values. */
+export interface RecordContext {
+  stream: string;
+  namespace?: string;
+  /** 1-based position of the record among all records of this sync. */
+  position: number;
+  /** 1-based line number of the record on stdin. */
+  line: number;
+  /** The record's primary key values, when the catalog declares a primary key. */
+  primaryKey?: unknown[];
+  configuredStream: ConfiguredAirbyteStream;
+}
+
+/** A record-level refusal: counted and logged by policy, never fails the sync by itself. */
+export interface Rejection {
+  /** Short machine code, e.g. a Stripe error code or `validation_failed`. */
+  code: string;
+  /** Human reason naming fields, never values. */
+  reason: string;
+  /** JSON path or Stripe `param` of the offending field. */
+  param?: string;
+  status?: number;
+  requestId?: string;
+  type?: string;
+  declineCode?: string;
+}
+
+export type RecordOutcome =
+  | { kind: 'written'; id?: string; status?: number; requestId?: string; retries?: number; replayed?: boolean }
+  | { kind: 'rejected'; rejection: Rejection; retries?: number };
+
+/**
+ * A Sink writes records. `write` resolves when the record has settled (written or rejected);
+ * it rejects (throws) only for failures that must end the sync (ConnectorError with a failure type).
+ * The pipeline calls `write` concurrently; a Sink does its own scheduling and pacing.
+ */
+export interface Sink {
+  write(record: AirbyteRecordMessage, context: RecordContext): Promise<RecordOutcome>;
+  /** Flushes buffered work (batches, webhooks) and releases resources. Called once at the end. */
+  close(): Promise<void>;
+  /** Called when a shutdown signal arrives: stop starting new work, let in-flight requests finish. */
+  abort?(): void;
+}
