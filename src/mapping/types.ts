@@ -1,0 +1,18 @@
+// What a mapper turns a record into: a request ready for the scheduler, or a rejection.
+import type { Rejection } from '../pipeline/sink.js';
+import type { StripeRequest } from '../stripe/types.js';
+
+export interface MappedRequest {
+  kind: 'request';
+  request: StripeRequest;
+  /** Requests with the same object key run in input order (e.g. the resolved path of one object). */
+  objectKey: string;
+  /** Follow-up when the first request answers resource_missing (upsert by custom id: update, then create). */
+  onMissing?: StripeRequest;
+  /** Operation label for logs and webhooks: create, update, upsert, delete, or the manual method. */
+  operation: string;
+  /** A delete answered 404 counts as done. */
+  missingIsSuccess?: boolean;
+}
+
+export type MapResult = MappedRequest | { kind: 'rejected'; rejection: Rejection };
