@@ -1,0 +1,14 @@
+// `npm run generate`: regenerates src/generated/{protocol,config}.ts and schemas/ from their sources.
+import { writeFile, mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { generateConfigTypes, generateProtocolTypes } from './generate-types.js';
+import { writeSchemas } from './generate-schemas.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+await mkdir(join(root, 'src', 'generated'), { recursive: true });
+await writeFile(join(root, 'src', 'generated', 'protocol.ts'), await generateProtocolTypes());
+await writeFile(join(root, 'src', 'generated', 'config.ts'), await generateConfigTypes());
+const written = await writeSchemas();
+console.log(`wrote src/generated/protocol.ts, src/generated/config.ts and ${written.length} files in schemas/`);
