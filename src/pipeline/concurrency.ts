@@ -1,0 +1,21 @@
+// Pure sizing of in-flight requests from rate and latency (Little's law with headroom).
+
+/** Extra in-flight room over the bare rate × latency product, so latency jitter does not starve the pacer. */
+export const CONCURRENCY_HEADROOM = 1.5;
+
+export interface ConcurrencyInput {
+  /** Target requests per second. */
+  rate: number;
+  /** Typical round-trip latency in ms (e.g. an EWMA). */
+  latencyMs: number;
+  /** Upper bound on in-flight requests. */
+  max: number;
+}
+
+/** ceil(rate × latency/1000 × 1.5) clamped to [1, max]; non-finite or negative inputs give 1. */
+export function targetConcurrency({ rate, latencyMs, max }: ConcurrencyInput): number {
+  const upper = Number.isFinite(max) ? Math.max(1, Math.floor(max)) : 1;
+  const inFlight = Math.ceil(rate * (latencyMs / 1000) * CONCURRENCY_HEADROOM);
+  if (!Number.isFinite(inFlight) || inFlight < 1) return 1;
+  return Math.min(upper, inFlight);
+}

@@ -1,0 +1,72 @@
+// Pure AIMD rate adaptation for Stripe's per-account request limit: cut on 429, creep back up on success.
+
+/** Stripe key mode: sandbox (test) keys or live keys. */
+export type StripeMode = 'test' | 'live';
+
+/** Stripe's documented global limits in requests per second. */
+export const STRIPE_RATE_CAP: Readonly<Record<StripeMode, number>> = { test: 25, live: 100 };
+
+/** Default target rates, kept below the caps so other clients of the account still have room. */
+export const DEFAULT_RATE: Readonly<Record<StripeMode, number>> = { test: 20, live: 90 };
+
+/** Multiplier applied to the rate on a 429. */
+export const DECREASE_FACTOR = 0.7;
+
+/** 429s arriving within this window after a decrease are one congestion event and do not cut again. */
+export const DECREASE_WINDOW_MS = 1000;
+
+/** The lowest rate the policy goes down to unless told otherwise. */
+export const DEFAULT_FLOOR = 1;
+
+export function defaultRate(mode: StripeMode): number {
+  return DEFAULT_RATE[mode];
+}
+
+/** How many requests per second the rate regains per second of clean traffic (at least 0.5 rps/s). */
+export function defaultRecoveryPerSecond(ceiling: number): number {
+  return Math.max(0.5, ceiling / 50);
+}
+
+export interface RateEvent {
+  current: number;
+  ceiling: number;
+  floor: number;
+  /** `throttled` for a 429, `ok` for any answer that says the rate was acceptable. */
+  event: 'throttled' | 'ok';
+  /** Current time in ms on any monotonic clock; only differences matter. */
+  now: number;
+  /** When the rate was last cut, on the same clock; undefined if never. */
+  lastDecreaseAt: number | undefined;
+  /** Override of `defaultRecoveryPerSecond(ceiling)`. */
+  recoveryPerSecond?: number;
+}
+
+export interface RateState {
+  rate: number;
+  lastDecreaseAt: number | undefined;
+}
+
+/**
+ * Additive increase, multiplicative decrease.
+ * - `throttled`: rate × 0.7, not below `floor`, but at most once per `DECREASE_WINDOW_MS` so a burst
+ *   of 429s caused by one moment of overload counts once.
+ * - `ok`: rate + recoveryPerSecond / rate. One success arrives per 1/rate seconds, so a second of
+ *   clean traffic adds about `recoveryPerSecond` rps whatever the current rate; never above `ceiling`.
+ */
+export function nextRate(input: RateEvent): RateState {
+  const { ceiling, event, now, lastDecreaseAt } = input;
+  const floor = Math.min(input.floor, ceiling);
+  const current = clamp(input.current, floor, ceiling);
+  if (event === 'throttled') {
+    if (lastDecreaseAt !== undefined && now - lastDecreaseAt < DECREASE_WINDOW_MS) {
+      return { rate: current, lastDecreaseAt };
+    }
+    return { rate: Math.max(floor, current * DECREASE_FACTOR), lastDecreaseAt: now };
+  }
+  const step = (input.recoveryPerSecond ?? defaultRecoveryPerSecond(ceiling)) / Math.max(current, 1);
+  return { rate: Math.min(ceiling, current + step), lastDecreaseAt };
+}
+
+function clamp(value: number, low: number, high: number): number {
+  return Math.min(high, Math.max(low, value));
+}
