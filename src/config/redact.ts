@@ -1,0 +1,35 @@
+// One redactor for everything that leaves the process: secret config values and anything shaped like a Stripe key.
+import { secretPaths } from './spec.js';
+
+const KEY_PATTERN = /\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9]+/g;
+export const MASK = '**********';
+
+export type Redactor = (text: string) => string;
+
+/** Every string found under the given dotted paths (objects and arrays below a path count too). */
+export function collectSecrets(config: unknown, paths: string[] = secretPaths()): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value.length >= 4) found.push(value);
+    } else if (value && typeof value === 'object') {
+      for (const v of Object.values(value)) walk(v);
+    }
+  };
+  for (const path of paths) {
+    let node: unknown = config;
+    for (const part of path.split('.')) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
+    walk(node);
+  }
+  return found;
+}
+
+/** Builds a redactor for the given config; also masks any Stripe key pattern, configured or not. */
+export function createRedactor(config?: unknown): Redactor {
+  const secrets = config === undefined ? [] : collectSecrets(config).sort((a, b) => b.length - a.length);
+  return (text: string): string => {
+    let out = text;
+    for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
+    return out.replace(KEY_PATTERN, MASK);
+  };
+}

@@ -1,0 +1,199 @@
+// The protocol side of `write`: read, route, hand records to the sink, release states as records settle.
+import type { AirbyteRecordMessage, AirbyteStateMessage, ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
+import type { Emitter } from '../protocol/emitter.js';
+import { ConnectorError, configError, toConnectorError } from '../protocol/errors.js';
+import { readMessages } from '../protocol/reader.js';
+import { indexStreams, primaryKeyOf } from '../protocol/catalog.js';
+import { Checkpointer, streamScope, type Ticket } from './checkpoints.js';
+import type { RecordContext, RecordOutcome, Rejection, Sink } from './sink.js';
+import { describeRejection } from './rejections.js';
+
+export interface WriteOptions {
+  catalog: ConfiguredAirbyteCatalog;
+  input: AsyncIterable<Buffer | string>;
+  emitter: Emitter;
+  sink: Sink;
+  onRecordError: 'skip' | 'fail';
+  /** Records read but not settled before the reader pauses. */
+  maxInFlight?: number;
+  /** Aborting stops reading; in-flight records get `graceMs` to settle. */
+  signal?: AbortSignal;
+  graceMs?: number;
+  maxLineBytes?: number;
+  /** Receives the source's TRACE ESTIMATE messages (progress). */
+  onEstimate?: (estimate: { stream?: string; rowEstimate?: number }) => void;
+  /** Called for every settled record (stats, progress). */
+  onSettled?: (stream: string, outcome: RecordOutcome) => void;
+}
+
+export interface StreamTotals {
+  records: number;
+  written: number;
+  rejected: number;
+}
+
+export interface WriteSummary {
+  streams: Map<string, StreamTotals>;
+  invalidLines: number;
+  statesReceived: number;
+  statesEmitted: number;
+  /** True when a shutdown signal stopped the sync before its input ended. */
+  interrupted: boolean;
+  /** Set when the sync must fail; the caller prints it as a TRACE error and exits non-zero. */
+  failure?: ConnectorError;
+}
+
+export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
+  const { emitter, sink, catalog } = options;
+  const maxInFlight = options.maxInFlight ?? 1000;
+  const graceMs = options.graceMs ?? 30_000;
+  const streams = indexStreams(catalog);
+  const checkpointer = new Checkpointer((state) => emitter.emit({ type: 'STATE', state }));
+  const summary: WriteSummary = { streams: new Map(), invalidLines: 0, statesReceived: 0, statesEmitted: 0, interrupted: false };
+  const warnedStreams = new Set<string>();
+  const warnedTypes = new Set<string>();
+  const pending = new Set<Promise<void>>();
+  let position = 0;
+  let wake: (() => void) | undefined;
+
+  const fail = (error: ConnectorError): void => {
+    summary.failure ??= error;
+    wake?.();
+  };
+  const stopped = (): boolean => summary.failure !== undefined || options.signal?.aborted === true;
+  options.signal?.addEventListener('abort', () => {
+    sink.abort?.();
+    wake?.();
+  }, { once: true });
+
+  const totals = (name: string): StreamTotals => {
+    let t = summary.streams.get(name);
+    if (!t) summary.streams.set(name, (t = { records: 0, written: 0, rejected: 0 }));
+    return t;
+  };
+
+  const settle = (ticket: Ticket, stream: string, outcome: RecordOutcome, context: { position: number; line: number; primaryKey?: unknown[] }): void => {
+    const t = totals(stream);
+    if (outcome.kind === 'rejected') {
+      t.rejected += 1;
+      const text = describeRejection(stream, context, outcome.rejection);
+      if (options.onRecordError === 'fail') {
+        fail(configError(`${text}. The sync stops at the first refused record (on_record_error = fail).`));
+      } else {
+        emitter.log('WARN', text);
+      }
+    } else {
+      t.written += 1;
+    }
+    checkpointer.settle(ticket, outcome.kind === 'rejected');
+    options.onSettled?.(stream, outcome);
+  };
+
+  const rejectInvalid = (line: number, rejection: Rejection, stream?: string): void => {
+    const ticket = stream === undefined ? checkpointer.addRecord('\u0000invalid-lines') : checkpointer.addRecord(stream);
+    if (stream === undefined) summary.invalidLines += 1;
+    else totals(stream).records += 1;
+    settle(ticket, stream ?? '(unreadable lines)', { kind: 'rejected', rejection }, { position: 0, line });
+  };
+
+  const startRecord = (record: AirbyteRecordMessage, configured: ConfiguredAirbyteStream, line: number): void => {
+    position += 1;
+    const data = record.data;
+    if (!data || typeof data !== 'object' || Array.isArray(data)) {
+      rejectInvalid(line, { code: 'invalid_record', reason: 'the record has no "data" object' }, record.stream);
+      return;
+    }
+    totals(record.stream).records += 1;
+    const ticket = checkpointer.addRecord(record.stream, record.namespace);
+    const context: RecordContext = { stream: record.stream, namespace: record.namespace ?? undefined, position, line, primaryKey: primaryKeyOf(configured, data), configuredStream: configured };
+    const task = sink.write(record, context).then(
+      (outcome) => settle(ticket, record.stream, outcome, context),
+      (error: unknown) => fail(toConnectorError(error)),
+    );
+    pending.add(task);
+    void task.finally(() => {
+      pending.delete(task);
+      wake?.();
+    });
+  };
+
+  const waitForRoom = async (): Promise<void> => {
+    while (checkpointer.unsettled >= maxInFlight && !stopped()) {
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  };
+
+  try {
+    for await (const item of readMessages(options.input, options.maxLineBytes)) {
+      if (stopped()) break;
+      if (item.kind === 'invalid') {
+        rejectInvalid(item.line, { code: 'invalid_line', reason: item.reason });
+        continue;
+      }
+      const message = item.message;
+      switch (message.type) {
+        case 'RECORD': {
+          const record = message.record as AirbyteRecordMessage | undefined;
+          if (!record || typeof record.stream !== 'string') {
+            rejectInvalid(item.line, { code: 'invalid_record', reason: `line ${item.line} is a RECORD without a "record.stream"` });
+            break;
+          }
+          const configured = streams.get(streamScope(record.stream, record.namespace));
+          if (!configured) {
+            const key = streamScope(record.stream, record.namespace);
+            if (!warnedStreams.has(key)) {
+              warnedStreams.add(key);
+              emitter.log('WARN', `Skipping records of stream "${record.stream}"${record.namespace ? ` (namespace "${record.namespace}")` : ''}: it is not in the configured catalog.`);
+            }
+            break;
+          }
+          startRecord(record, configured, item.line);
+          await waitForRoom();
+          break;
+        }
+        case 'STATE':
+          summary.statesReceived += 1;
+          checkpointer.addState((message.state ?? {}) as AirbyteStateMessage);
+          break;
+        case 'TRACE': {
+          const trace = message.trace as { type?: string; estimate?: { name?: string; row_estimate?: number } } | undefined;
+          if (trace?.type === 'ESTIMATE' && trace.estimate) options.onEstimate?.({ stream: trace.estimate.name, rowEstimate: trace.estimate.row_estimate });
+          break;
+        }
+        default: {
+          const type = typeof message.type === 'string' ? message.type : '(missing)';
+          if (!warnedTypes.has(type)) {
+            warnedTypes.add(type);
+            emitter.log('INFO', `Ignoring ${type} messages (first seen on line ${item.line}).`);
+          }
+        }
+      }
+      if (emitter.congested) await emitter.drain();
+    }
+  } catch (error) {
+    fail(toConnectorError(error));
+  }
+
+  summary.interrupted = options.signal?.aborted === true && summary.failure === undefined;
+  if (!stopped()) {
+    await sink.close().catch((error: unknown) => fail(toConnectorError(error)));
+    await Promise.all(pending);
+  } else {
+    sink.abort?.();
+    await settleWithin(pending, graceMs);
+    await sink.close().catch(() => undefined);
+  }
+  summary.statesEmitted = checkpointer.releasedStates;
+  if (!stopped() && checkpointer.heldStates > 0) {
+    fail(new ConnectorError({ failureType: 'system_error', message: `${checkpointer.heldStates} state message(s) could not be released because earlier records never settled.` }));
+  }
+  await emitter.drain();
+  return summary;
+}
+
+async function settleWithin(pending: Set<Promise<void>>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.all(pending), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,78 @@
+// The connector as a function of argv and streams: what main.ts runs and what tests drive in-process.
+import type { Readable, Writable } from 'node:stream';
+import { createRedactor, type Redactor } from './config/redact.js';
+import { createEmitter } from './protocol/emitter.js';
+import { toConnectorError } from './protocol/errors.js';
+import { parseCommand, UsageError, USAGE } from './cli.js';
+import { runSpec } from './commands/spec.js';
+import { runCheck, type CredentialCheck } from './commands/check.js';
+import { runDiscover, type CatalogBuilder } from './commands/discover.js';
+import { runWriteCommand, type SinkFactory } from './commands/write.js';
+
+export interface ConnectorDeps {
+  createSink: SinkFactory;
+  verify: CredentialCheck;
+  buildCatalog: CatalogBuilder;
+}
+
+export interface RunOptions {
+  argv: string[];
+  stdin: Readable | AsyncIterable<Buffer | string>;
+  stdout: Writable;
+  stderr: Writable;
+  deps: ConnectorDeps;
+  /** Shutdown request (SIGTERM/SIGINT) for write. */
+  signal?: AbortSignal;
+  graceMs?: number;
+  maxInFlight?: number;
+}
+
+/** Runs one command; resolves to the exit code. Never throws. */
+export async function runConnector(options: RunOptions): Promise<number> {
+  let redact: Redactor = createRedactor();
+  const emitter = createEmitter(options.stdout, (s) => redact(s));
+  const onConfig = (config: unknown): void => {
+    redact = createRedactor(config);
+  };
+  let command;
+  try {
+    command = parseCommand(options.argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    options.stderr.write(`destination-stripe: ${error.message}\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    switch (command.name) {
+      case 'spec':
+        return runSpec(emitter);
+      case 'check':
+        return await runCheck({ configPath: command.config, emitter, verify: options.deps.verify, onConfig });
+      case 'discover':
+        return await runDiscover({ configPath: command.config, emitter, build: options.deps.buildCatalog, onConfig });
+      case 'write': {
+        const summary = await runWriteCommand({
+          configPath: command.config,
+          catalogPath: command.catalog,
+          input: options.stdin,
+          emitter,
+          createSink: options.deps.createSink,
+          signal: options.signal,
+          onConfig,
+          graceMs: options.graceMs,
+          maxInFlight: options.maxInFlight,
+        });
+        if (summary.failure) {
+          emitter.traceError(summary.failure);
+          await emitter.drain();
+          return 1;
+        }
+        return summary.interrupted ? 143 : 0;
+      }
+    }
+  } catch (error) {
+    emitter.traceError(toConnectorError(error));
+    await emitter.drain();
+    return 1;
+  }
+}
