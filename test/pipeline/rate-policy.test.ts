@@ -1,0 +1,63 @@
+// Tests for the pure AIMD rate policy.
+import { describe, expect, it } from 'vitest';
+import { defaultRate, defaultRecoveryPerSecond, nextRate, STRIPE_RATE_CAP } from '../../src/pipeline/rate-policy.js';
+
+describe('defaultRate', () => {
+  it.each([
+    ['test', 20, 25],
+    ['live', 90, 100],
+  ] as const)('%s mode runs at %i rps, below the %i rps cap', (mode, rate, cap) => {
+    expect(defaultRate(mode)).toBe(rate);
+    expect(STRIPE_RATE_CAP[mode]).toBe(cap);
+    expect(rate).toBeLessThan(cap);
+  });
+});
+
+describe('nextRate', () => {
+  const base = { ceiling: 90, floor: 1 };
+
+  it.each([
+    // name, current, event, now, lastDecreaseAt, expected rate, expected lastDecreaseAt
+    ['first 429 cuts by 0.7', 90, 'throttled', 5000, undefined, 63, 5000],
+    ['429 inside the 1 s window is ignored', 63, 'throttled', 5500, 5000, 63, 5000],
+    ['429 at 999 ms is still the same event', 63, 'throttled', 5999, 5000, 63, 5000],
+    ['429 after the window cuts again', 63, 'throttled', 6000, 5000, 44.1, 6000],
+    ['never below the floor', 1.2, 'throttled', 9000, 1000, 1, 9000],
+    ['at the floor stays at the floor', 1, 'throttled', 9000, 1000, 1, 9000],
+    ['success adds recovery/rate', 60, 'ok', 9000, 1000, 60 + 1.8 / 60, 1000],
+    ['success never exceeds the ceiling', 89.99, 'ok', 9000, undefined, 90, undefined],
+    ['success at the ceiling stays there', 90, 'ok', 9000, undefined, 90, undefined],
+    ['current above the ceiling is clamped', 120, 'ok', 0, undefined, 90, undefined],
+  ] as const)('%s', (_name, current, event, now, lastDecreaseAt, rate, last) => {
+    const result = nextRate({ ...base, current, event, now, lastDecreaseAt });
+    expect(result.rate).toBeCloseTo(rate, 9);
+    expect(result.lastDecreaseAt).toBe(last);
+  });
+
+  it.each([
+    [20, 0.5],
+    [25, 0.5],
+    [90, 1.8],
+    [100, 2],
+  ])('recovery for ceiling %i is %f rps per second', (ceiling, perSecond) => {
+    expect(defaultRecoveryPerSecond(ceiling)).toBeCloseTo(perSecond, 9);
+  });
+
+  it('one second of clean traffic at the current rate regains about recoveryPerSecond', () => {
+    let rate = 50;
+    const successesInOneSecond = 50;
+    for (let i = 0; i < successesInOneSecond; i += 1) {
+      rate = nextRate({ current: rate, ceiling: 90, floor: 1, event: 'ok', now: i, lastDecreaseAt: undefined }).rate;
+    }
+    expect(rate - 50).toBeGreaterThan(1.7);
+    expect(rate - 50).toBeLessThan(1.81);
+  });
+
+  it('honours an explicit recovery step', () => {
+    expect(nextRate({ current: 10, ceiling: 20, floor: 1, event: 'ok', now: 0, lastDecreaseAt: undefined, recoveryPerSecond: 5 }).rate).toBe(10.5);
+  });
+
+  it('a floor above the ceiling is capped at the ceiling', () => {
+    expect(nextRate({ current: 5, ceiling: 5, floor: 10, event: 'throttled', now: 0, lastDecreaseAt: undefined }).rate).toBe(5);
+  });
+});
