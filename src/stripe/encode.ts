@@ -96,12 +96,14 @@ export function encodeJson(body: Record<string, unknown>): string {
 }
 
 /**
- * One URL path segment from a record value: percent-encodes `/`, `?`, `#`, `%` and the rest,
- * and also the dots of a segment that is exactly `.` or `..`, so a value can never climb the path.
+ * One URL path segment from a record value: `encodeURIComponent` of its string form (so `/`, `?`,
+ * `#`, `%` and `\\` are encoded). A value that is exactly `.` or `..` has its dots encoded twice
+ * (`%252E`): URL parsers treat `%2E` as a dot and would still climb, whereas `%252E` reaches the
+ * server as the literal text `%2E` (an id that does not exist). So a value can never climb the path.
  * An empty value gives an empty string: callers must refuse it before building a path.
  */
 export function encodePathSegment(value: unknown): string {
   const encoded = encodeText(String(value));
-  if (encoded === '.' || encoded === '..') return encoded.replaceAll('.', '%2E');
+  if (encoded === '.' || encoded === '..') return encoded.replaceAll('.', '%252E');
   return encoded;
 }
