@@ -24,9 +24,9 @@ const STRIPE_ORIGINS: Record<string, StripeHost> = {
 const HOST_RULE =
   'must be a path starting with /v1/ or /v2/, or a URL on https://api.stripe.com, https://meter-events.stripe.com or the configured API base URL';
 const ORIGIN = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)/;
-/** Characters a literal path or query may hold as written (RFC 3986 pchar, plus `/` and `?` in queries). */
+/** Characters a literal path or query may hold as written (RFC 3986 pchar; queries also take `/`, `?` and the brackets of `expand[]`). */
 const LITERAL_PATH = /^[A-Za-z0-9\-._~%!$&'()*+,;=:@]*$/;
-const LITERAL_QUERY = /^[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/;
+const LITERAL_QUERY = /^[A-Za-z0-9\-._~%!$&'()*+,;=:@/?[\]]*$/;
 
 /** Compiles a manual-mode URL; throws a config error naming the rule (and column) it breaks. */
 export function compileUrl(url: string, options: { apiBaseUrl?: string } = {}): CompiledUrl {
