@@ -7,7 +7,7 @@ import { isLoopbackHost } from './loopback.js';
 
 const UI_KEYWORDS = ['airbyte_secret', 'order', 'group', 'groups', 'pattern_descriptor', 'multiline', 'always_show', 'airbyte_hidden', 'display_type'];
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
+const ajv = new Ajv({ allErrors: true, verbose: true, useDefaults: true, discriminator: true, strict: true, strictRequired: false, allowUnionTypes: true });
 ajv.addVocabulary(UI_KEYWORDS);
 const validateSchema = ajv.compile<Config>(connectionSpecification);
 

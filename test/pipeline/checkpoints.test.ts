@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { AirbyteStateMessage } from '../../src/generated/protocol.js';
+import { Checkpointer } from '../../src/pipeline/checkpoints.js';
+
+const streamState = (name: string, cursor: number, extra: Record<string, unknown> = {}): AirbyteStateMessage => ({
+  type: 'STREAM',
+  stream: { stream_descriptor: { name }, stream_state: { cursor } },
+  ...extra,
+});
+const globalState = (n: number): AirbyteStateMessage => ({ type: 'GLOBAL', global: { shared_state: { n }, stream_states: [] } });
+
+describe('Checkpointer', () => {
+  it('releases a state only after every earlier record settled, in order', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    const a = cp.addRecord('users');
+    const b = cp.addRecord('users');
+    cp.addState(streamState('users', 1));
+    const c = cp.addRecord('users');
+    cp.addState(streamState('users', 2));
+    cp.settle(b, false);
+    expect(out).toHaveLength(0);
+    cp.settle(c, false);
+    expect(out).toHaveLength(0); // still waiting for a
+    cp.settle(a, false);
+    expect(out.map((s) => s.stream?.stream_state)).toEqual([{ cursor: 1 }, { cursor: 2 }]);
+    expect(out.map((s) => s.destinationStats)).toEqual([
+      { recordCount: 2, rejectedRecordCount: 0 },
+      { recordCount: 1, rejectedRecordCount: 0 },
+    ]);
+  });
+
+  it('a state waits for a slow earlier record of another stream', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    const slow = cp.addRecord('orders');
+    const fast = cp.addRecord('users');
+    cp.addState(streamState('users', 1));
+    cp.settle(fast, false);
+    expect(out).toHaveLength(0);
+    cp.settle(slow, false);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.destinationStats).toEqual({ recordCount: 1, rejectedRecordCount: 0 });
+  });
+
+  it('a state with no records before it is released at once', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    cp.addState(streamState('users', 0));
+    expect(out).toEqual([{ ...streamState('users', 0), destinationStats: { recordCount: 0, rejectedRecordCount: 0 } }]);
+  });
+
+  it('counts per stream for STREAM states and across streams for GLOBAL states', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    const t = [cp.addRecord('a'), cp.addRecord('b'), cp.addRecord('a')];
+    cp.addState(streamState('a', 1));
+    cp.addState(globalState(1));
+    const u = cp.addRecord('b');
+    cp.addState(globalState(2));
+    t.forEach((x, i) => cp.settle(x, i === 1));
+    cp.settle(u, true);
+    expect(out.map((s) => s.destinationStats)).toEqual([
+      { recordCount: 2, rejectedRecordCount: 0 },
+      { recordCount: 3, rejectedRecordCount: 1 },
+      { recordCount: 1, rejectedRecordCount: 1 },
+    ]);
+  });
+
+  it('echoes every field of the state unchanged, adding destinationStats', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    const state = streamState('users', 7, { id: 42, sourceStats: { recordCount: 1 }, unknown_field: { deep: [1, 2] } });
+    const r = cp.addRecord('users');
+    cp.addState(state);
+    cp.settle(r, false);
+    expect(out[0]).toEqual({ ...state, destinationStats: { recordCount: 1, rejectedRecordCount: 0 } });
+  });
+
+  it('settling twice counts once', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    const r = cp.addRecord('users');
+    cp.addState(globalState(1));
+    cp.settle(r, true);
+    cp.settle(r, true);
+    expect(out[0]!.destinationStats).toEqual({ recordCount: 1, rejectedRecordCount: 1 });
+  });
+
+  it('keeps its bookkeeping small over many records and states', () => {
+    let released = 0;
+    const cp = new Checkpointer(() => released++);
+    for (let i = 0; i < 200_000; i++) {
+      const r = cp.addRecord('s');
+      if (i % 100 === 0) cp.addState(globalState(i));
+      cp.settle(r, false);
+    }
+    expect(released).toBe(2000);
+    expect(cp.unsettled).toBe(0);
+    expect(cp.heldStates).toBe(0);
+    expect((cp as unknown as { inFlight: unknown[] }).inFlight.length).toBeLessThan(5000);
+  });
+});
