@@ -1,6 +1,9 @@
 // What a mapper turns a record into: a request ready for the scheduler, or a rejection.
 import type { Rejection } from '../pipeline/sink.js';
-import type { StripeRequest } from '../stripe/types.js';
+import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
+
+/** Sends one request through the client (pacing, retries, idempotency already handled). */
+export type Send = (request: StripeRequest) => Promise<StripeOutcome>;
 
 export interface MappedRequest {
   kind: 'request';
@@ -13,6 +16,11 @@ export interface MappedRequest {
   operation: string;
   /** A delete answered 404 counts as done. */
   missingIsSuccess?: boolean;
+  /**
+   * Multi-step operations (upsert by external key: search, then update or create) run here instead of
+   * sending `request` alone; the result is the outcome that settles the record.
+   */
+  execute?: (send: Send) => Promise<StripeOutcome>;
 }
 
 export type MapResult = MappedRequest | { kind: 'rejected'; rejection: Rejection };
