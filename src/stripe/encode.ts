@@ -97,7 +97,7 @@ export function encodeJson(body: Record<string, unknown>): string {
 
 /**
  * One URL path segment from a record value: `encodeURIComponent` of its string form (so `/`, `?`,
- * `#`, `%` and `\\` are encoded). A value that is exactly `.` or `..` has its dots encoded twice
+ * `#`, `%` and backslash are encoded). A value that is exactly `.` or `..` has its dots encoded twice
  * (`%252E`): URL parsers treat `%2E` as a dot and would still climb, whereas `%252E` reaches the
  * server as the literal text `%2E` (an id that does not exist). So a value can never climb the path.
  * An empty value gives an empty string: callers must refuse it before building a path.

@@ -1,0 +1,151 @@
+// The Stripe client: builds each request, paces and retries its attempts, and maps the answer.
+import { configError, systemError, transientError, ConnectorError } from '../protocol/errors.js';
+import { encodeForm, encodeJson } from './encode.js';
+import { headerValue, mapResponse, readStripeError } from './errors.js';
+import { allowedKeyOrigins, assertKeyMayGoTo, resolveBaseUrl } from './hosts.js';
+import { backoffDelay, parseRetryAfter, shouldRetry } from './retry.js';
+import { createTransport, type AttemptResult } from './transport.js';
+import type { Pacer, StripeOutcome, StripeRequest } from './types.js';
+import { DEFAULT_API_VERSION, USER_AGENT } from './version.js';
+
+export interface RetryInfo {
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  status?: number;
+  /** Stripe's error code, or the network error code. */
+  code?: string;
+  delayMs: number;
+}
+
+export interface StripeClientOptions {
+  apiKey: string;
+  apiBaseUrl?: string;
+  stripeAccount?: string;
+  apiVersion?: string;
+  /** Tries per request, the first included. Default 8. */
+  maxAttempts?: number;
+  /** Per attempt. Default 60 000. */
+  timeoutMs?: number;
+  pacer?: Pacer;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  onRetry?: (info: RetryInfo) => void;
+}
+
+export interface StripeClient {
+  /** Resolves with success or a record rejection; throws a ConnectorError (config or transient) that must end the sync. */
+  send(request: StripeRequest): Promise<StripeOutcome>;
+  close(): void;
+}
+
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
+
+export function createStripeClient(options: StripeClientOptions): StripeClient {
+  const { apiKey, pacer, onRetry } = options;
+  if (!HEADER_SAFE.test(apiKey)) throw configError('api_key is empty or holds characters an HTTP header cannot carry.');
+  if (options.stripeAccount !== undefined && !HEADER_SAFE.test(options.stripeAccount)) {
+    throw configError('stripe_account holds characters an HTTP header cannot carry.');
+  }
+  const maxAttempts = options.maxAttempts ?? 8;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw configError('max_attempts must be a whole number of at least 1.');
+  const config = options.apiBaseUrl ? { api_base_url: options.apiBaseUrl } : {};
+  const bases = { api: resolveBaseUrl(config, 'api'), meter_events: resolveBaseUrl(config, 'meter_events') };
+  const allowed = allowedKeyOrigins(config);
+  const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const transport = createTransport({ timeoutMs: options.timeoutMs ?? 60_000 });
+  const scrub = (text: string): string => (apiKey.length >= 8 ? text.split(apiKey).join('[redacted]') : text);
+
+  function urlFor(request: StripeRequest): URL {
+    const pathPart = request.path.split(/[?#]/, 1)[0] ?? '';
+    if (!request.path.startsWith('/') || pathPart.split(/[\\/]/).some((segment) => DOT_SEGMENT.test(segment))) {
+      throw configError('A Stripe request path must start with / and hold no "." or ".." segment.');
+    }
+    const base = bases[request.host ?? 'api'];
+    // Concatenation, not URL resolution: a path such as `//host` stays a path on the base origin.
+    const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${request.path}`);
+    assertKeyMayGoTo(url, allowed);
+    return url;
+  }
+
+  function headersFor(request: StripeRequest, hasBody: boolean): Record<string, string> {
+    const bearer = request.bearer ?? apiKey;
+    if (!HEADER_SAFE.test(bearer)) throw systemError('The meter event session token holds characters an HTTP header cannot carry.');
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${bearer}`,
+      'stripe-version': options.apiVersion || DEFAULT_API_VERSION,
+      'user-agent': USER_AGENT,
+      accept: 'application/json',
+    };
+    if (options.stripeAccount) headers['stripe-account'] = options.stripeAccount;
+    if (request.idempotencyKey !== undefined) {
+      if (request.idempotencyKey.length > 255 || !HEADER_SAFE.test(request.idempotencyKey)) {
+        throw systemError('The idempotency key is longer than 255 characters or not header-safe.');
+      }
+      headers['idempotency-key'] = request.idempotencyKey;
+    }
+    if (hasBody) headers['content-type'] = request.format === 'json' ? 'application/json' : 'application/x-www-form-urlencoded';
+    return headers;
+  }
+
+  async function send(request: StripeRequest): Promise<StripeOutcome> {
+    const url = urlFor(request);
+    const hasBody = request.method !== 'GET' && request.method !== 'DELETE' && request.body !== undefined;
+    const body = hasBody && request.body ? (request.format === 'json' ? encodeJson(request.body) : encodeForm(request.body)) : undefined;
+    const headers = headersFor(request, hasBody);
+    const hasIdempotencyKey = request.idempotencyKey !== undefined;
+    const where = `${request.method} ${url.pathname.split('/').slice(0, 3).join('/')}`;
+    for (let attempt = 1; ; attempt += 1) {
+      await pacer?.acquire();
+      const started = performance.now();
+      const result: AttemptResult = await transport.attempt({ url, method: request.method, headers, body });
+      pacer?.observe(result.kind === 'response' ? result.status : 0, performance.now() - started);
+
+      if (result.kind === 'network') {
+        const retry = shouldRetry({ attempt, maxAttempts, networkErrorCode: result.code, method: request.method, hasIdempotencyKey });
+        if (!retry) throw gaveUp(where, attempt, `network error ${result.code}`, scrub(result.detail), attempt < maxAttempts);
+        const delayMs = backoffDelay({ attempt, random });
+        onRetry?.({ attempt, code: result.code, delayMs });
+        await sleep(delayMs);
+        continue;
+      }
+
+      const mapped = mapResponse(result);
+      const requestId = headerValue(result.headers, 'request-id');
+      if (mapped.kind === 'success') {
+        const replayed = headerValue(result.headers, 'idempotent-replayed') === 'true';
+        return { kind: 'success', status: result.status, body: result.body, requestId, replayed, attempts: attempt };
+      }
+      if (mapped.kind === 'config') throw scrubbed(mapped.error, scrub);
+      const stripeCode = readStripeError(result.body).code;
+      const shouldRetryHeader = headerValue(result.headers, 'stripe-should-retry');
+      const retry = shouldRetry({ attempt, maxAttempts, status: result.status, errorCode: stripeCode, shouldRetryHeader, method: request.method, hasIdempotencyKey });
+      if (!retry) {
+        if (mapped.kind === 'rejected') {
+          return { kind: 'rejected', status: result.status, rejection: mapped.rejection, body: result.body, attempts: attempt };
+        }
+        const last = `status ${result.status}${stripeCode ? ` ${stripeCode}` : ''}${requestId ? `, Request-Id ${requestId}` : ''}`;
+        const verdict = shouldRetryHeader?.trim().toLowerCase() === 'false' ? 'Stripe-Should-Retry: false' : undefined;
+        throw gaveUp(where, attempt, last, verdict ?? last, attempt < maxAttempts && verdict === undefined);
+      }
+      const retryAfterSeconds = parseRetryAfter(headerValue(result.headers, 'retry-after'), Date.now());
+      const delayMs = backoffDelay({ attempt, random, retryAfterSeconds, status: result.status });
+      onRetry?.({ attempt, status: result.status, code: stripeCode, delayMs });
+      await sleep(delayMs);
+    }
+  }
+
+  return { send, close: () => transport.close() };
+}
+
+/** The sync ends with a transient error; it is safe to re-run because the idempotency keys repeat. */
+function gaveUp(where: string, attempts: number, last: string, internal: string, unsafeToRepeat: boolean): ConnectorError {
+  const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+  const why = unsafeToRepeat ? ' It was not retried: without an idempotency key, a repeat could apply it twice.' : '';
+  return transientError(`Stripe request ${where} failed after ${tries} (last: ${last}).${why}`, `${where}: ${internal}`);
+}
+
+function scrubbed(error: ConnectorError, scrub: (text: string) => string): ConnectorError {
+  return new ConnectorError({ failureType: error.failureType, message: scrub(error.message), internalMessage: scrub(error.internalMessage) });
+}
