@@ -1,0 +1,38 @@
+// The test control API under /_emulator/: reset, objects, counts, request log, faults, meter events.
+import type { ServerResponse } from 'node:http';
+import { newRequestId } from './ids.js';
+import { sendJson } from './respond.js';
+import type { EmulatorState } from './state.js';
+import { platform } from './store.js';
+import type { FaultSettings } from './types.js';
+import { resourceIndex } from './validate.js';
+
+export function handleControl(state: EmulatorState, method: string, path: string, query: URLSearchParams, raw: string, res: ServerResponse): void {
+  const reply = (status: number, body: unknown): void => sendJson(res, status, JSON.stringify(body), newRequestId());
+  const account = query.get('account') ?? platform;
+  const objects = /^\/_emulator\/objects\/([a-z_]+)$/.exec(path);
+  if (method === 'POST' && path === '/_emulator/reset') {
+    state.reset();
+    return reply(200, { ok: true });
+  }
+  if (method === 'GET' && objects) {
+    if (!resourceIndex[objects[1]!]) return reply(404, { error: { message: `unknown resource ${objects[1]!}` } });
+    return reply(200, { object: 'list', data: state.store.list(account, objects[1]!) });
+  }
+  if (method === 'GET' && path === '/_emulator/counts') {
+    const counts: Record<string, number> = {};
+    for (const name of Object.keys(resourceIndex)) counts[name] = state.store.count(account, name);
+    return reply(200, counts);
+  }
+  if (method === 'GET' && path === '/_emulator/requests') return reply(200, { data: state.requests() });
+  if (method === 'GET' && path === '/_emulator/meter_events') return reply(200, state.meter.snapshot());
+  if (method === 'POST' && path === '/_emulator/faults') {
+    try {
+      state.faults.set((raw.trim() ? JSON.parse(raw) : {}) as FaultSettings);
+      return reply(200, { ok: true, faults: state.faults.settings });
+    } catch (e) {
+      return reply(400, { error: { message: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+  return reply(404, { error: { message: `unknown control endpoint ${method} ${path}` } });
+}

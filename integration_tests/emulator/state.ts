@@ -1,0 +1,50 @@
+// Everything one emulator instance remembers, and the bounded request log.
+import { FaultPicker } from './faults.js';
+import { IdempotencyStore } from './idempotency.js';
+import { MeterEvents } from './meter-events.js';
+import { RateLimiter } from './rate-limit.js';
+import { ObjectStore } from './store.js';
+import type { EmulatorOptions, LoggedRequest } from './types.js';
+
+const maxLog = 10_000;
+
+export class EmulatorState {
+  readonly store = new ObjectStore();
+  readonly idempotency = new IdempotencyStore();
+  readonly limiter = new RateLimiter();
+  readonly faults: FaultPicker;
+  readonly meter: MeterEvents;
+  private log: LoggedRequest[] = [];
+  /** Timers of hanging connections, cleared on stop. */
+  readonly hangs = new Set<NodeJS.Timeout>();
+
+  constructor(readonly options: EmulatorOptions) {
+    this.faults = new FaultPicker(options.faults);
+    this.meter = new MeterEvents(options.meterSessionTtlSeconds ?? 900);
+  }
+
+  /** Requests/s for a caller: the explicit option, else Stripe's 100 (live) or 25 (test). */
+  rateFor(livemode: boolean): number | null {
+    if (this.options.rateLimit !== undefined) return this.options.rateLimit;
+    return livemode ? 100 : 25;
+  }
+
+  record(entry: LoggedRequest): void {
+    if (this.options.logRequests === false) return;
+    this.log.push(entry);
+    if (this.log.length > 2 * maxLog) this.log = this.log.slice(-maxLog);
+  }
+
+  requests(): LoggedRequest[] {
+    return this.log.slice(-maxLog);
+  }
+
+  reset(): void {
+    this.store.clear();
+    this.idempotency.clear();
+    this.limiter.clear();
+    this.meter.clear();
+    this.faults.set(this.options.faults ?? {});
+    this.log = [];
+  }
+}

@@ -1,0 +1,92 @@
+// Public shapes of the local Stripe emulator: options, fault settings, the handle and logged requests.
+
+/** One kind of injected failure; see docs/emulator.md for what each does on the wire. */
+export type FaultKind =
+  | '429'
+  | 'lock_timeout'
+  | '500'
+  | '500_no_retry'
+  | '500_retry'
+  | 'latency'
+  | 'hang'
+  | 'reset_before'
+  | 'reset_after';
+
+export const faultKinds: readonly FaultKind[] = [
+  '429', 'lock_timeout', '500', '500_no_retry', '500_retry', 'latency', 'hang', 'reset_before', 'reset_after',
+];
+
+export interface FaultSettings {
+  /** Probability in [0, 1] that an API request gets a random fault. */
+  rate?: number;
+  /** Kinds drawn uniformly when a random fault fires (default: all kinds except hang). */
+  kinds?: FaultKind[];
+  /** Consumed in order, one per API request, before any random fault. */
+  schedule?: FaultKind[];
+  /** Seed of the deterministic PRNG used for fault draws and latency jitter. */
+  seed?: number;
+  /** How long a `hang` keeps the connection silent before closing it (default 120 000 ms). */
+  hangMs?: number;
+  /** Extra delay added by a `latency` fault (default 1 500 ms). */
+  latencyFaultMs?: number;
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Requests/s per account (token bucket, burst = 1 s). Default 25 in test mode, 100 in live mode; null = unlimited. */
+  rateLimit?: number | null;
+  /** Accept live keys (sk_live_, rk_live_) as well as test keys. */
+  live?: boolean;
+  /** Fixed delay before every API answer, plus uniform jitter in [0, latencyJitterMs]. */
+  latencyMs?: number;
+  latencyJitterMs?: number;
+  faults?: FaultSettings;
+  /** Lifetime of a v2 meter event session (default 900 s). */
+  meterSessionTtlSeconds?: number;
+  /** Keep a bounded log of requests (default true). */
+  logRequests?: boolean;
+  /** Refuse bodies that reference a missing customer, product, price... (default true, as Stripe). */
+  checkReferences?: boolean;
+}
+
+export type StripeObject = Record<string, unknown> & { id: string; object: string };
+
+export interface LoggedRequest {
+  method: string;
+  path: string;
+  /** The Host header as sent. */
+  host?: string;
+  idempotencyKey?: string;
+  /** 0 when the connection was dropped without an answer. */
+  status: number;
+  contentType?: string;
+  account?: string;
+  /** Raw body, cut to 4 KiB. */
+  body?: string;
+  fault?: FaultKind;
+  replayed?: boolean;
+  /** Unix ms when the request arrived. */
+  at: number;
+}
+
+export interface MeterEventCounts {
+  total: number;
+  duplicatesIgnored: number;
+  byEventName: Record<string, number>;
+}
+
+export interface Emulator {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Forgets every object, key, session, meter event and log entry; faults return to the start settings. */
+  reset(): void;
+  setFaults(faults: FaultSettings): void;
+  objects(resource: string, account?: string): StripeObject[];
+  count(resource: string, account?: string): number;
+  requestLog(): LoggedRequest[];
+  /** No argument: all counted events; otherwise the events of that event_name, or 1/0 for an identifier. */
+  meterEventCount(identifierOrEventName?: string): number;
+  meterEvents(): MeterEventCounts;
+}
