@@ -1,6 +1,6 @@
 // The Stripe client: builds each request, paces and retries its attempts, and maps the answer.
 import { configError, systemError, transientError, ConnectorError } from '../protocol/errors.js';
-import { encodeForm, encodeJson } from './encode.js';
+import { encodeForm, encodeJson, FormEncodeError } from './encode.js';
 import { headerValue, mapResponse, readStripeError } from './errors.js';
 import { allowedKeyOrigins, assertKeyMayGoTo, resolveBaseUrl } from './hosts.js';
 import { backoffDelay, parseRetryAfter, shouldRetry } from './retry.js';
@@ -92,10 +92,18 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
   async function send(request: StripeRequest): Promise<StripeOutcome> {
     const url = urlFor(request);
     const hasBody = request.method !== 'GET' && request.method !== 'DELETE' && request.body !== undefined;
-    const body = hasBody && request.body ? (request.format === 'json' ? encodeJson(request.body) : encodeForm(request.body)) : undefined;
+    let body: string | undefined;
+    try {
+      body = hasBody && request.body ? (request.format === 'json' ? encodeJson(request.body) : encodeForm(request.body)) : undefined;
+    } catch (error) {
+      if (!(error instanceof FormEncodeError)) throw error;
+      const rejection = { code: 'encoding_failed', reason: error.message, param: error.param };
+      return { kind: 'rejected', rejection, attempts: 0 };
+    }
     const headers = headersFor(request, hasBody);
     const hasIdempotencyKey = request.idempotencyKey !== undefined;
-    const where = `${request.method} ${url.pathname.split('/').slice(0, 3).join('/')}`;
+    // Method and the first two path segments (e.g. `POST /v1/customers`): never an id from a record.
+    const where = `${request.method} ${(request.path.split(/[?#]/, 1)[0] ?? '').split('/').slice(0, 3).join('/')}`;
     for (let attempt = 1; ; attempt += 1) {
       await pacer?.acquire();
       const started = performance.now();

@@ -113,6 +113,13 @@ describe('createStripeClient: the request on the wire', () => {
     expect(sent?.headers['content-type']).toBeUndefined();
   });
 
+  it('rejects a body the form dialect cannot carry without sending it', async () => {
+    const h = await harness([ok]);
+    const outcome = await h.client.send({ ...create, body: { amount: Number.NaN } });
+    expect(outcome).toMatchObject({ kind: 'rejected', attempts: 0, rejection: { code: 'encoding_failed', param: 'amount' } });
+    expect(h.stub.requests).toHaveLength(0);
+  });
+
   it('reports an idempotent replay', async () => {
     const h = await harness([{ ...ok, headers: { 'idempotent-replayed': 'true' } }]);
     expect(await h.client.send(create)).toMatchObject({ kind: 'success', replayed: true });
