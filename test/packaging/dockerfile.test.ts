@@ -1,0 +1,114 @@
+// The Dockerfile follows Airbyte's image rules: multi-stage, prod deps only at run time, user airbyte, entrypoint = AIRBYTE_ENTRYPOINT.
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { packagePath, readPackageJson } from '../../src/paths.js';
+import { execForm, instructionsOf, keyValues, logicalLines, pairsOf, parseDockerfile, type Stage } from './parse-dockerfile.js';
+
+const pkg = readPackageJson('package.json') as { version: string; bin: Record<string, string> };
+const dockerfile = parseDockerfile(readFileSync(packagePath('Dockerfile'), 'utf8'));
+const build = dockerfile.stages[0] as Stage;
+const runtime = dockerfile.stages.at(-1) as Stage;
+const runs = (stage: Stage): string[] => instructionsOf(stage, 'RUN').map((i) => i.args);
+/** COPY instructions as { from, chown, sources, dest }. */
+const copies = (stage: Stage) =>
+  instructionsOf(stage, 'COPY').map((i) => {
+    const words = i.args.split(/\s+/);
+    const flags = words.filter((w) => w.startsWith('--'));
+    const paths = words.filter((w) => !w.startsWith('--'));
+    const flag = (name: string) => flags.find((f) => f.startsWith(`--${name}=`))?.split('=')[1];
+    return { from: flag('from'), chown: flag('chown'), sources: paths.slice(0, -1), dest: paths.at(-1) ?? '' };
+  });
+
+describe('Dockerfile parser', () => {
+  it('joins continuations, skips comments inside them and keeps the first line number', () => {
+    const lines = logicalLines('FROM a\n# note\nRUN one \\\n# inside\n  && two\n\nUSER x\n');
+    expect(lines).toEqual([
+      { text: 'FROM a', line: 1 },
+      { text: 'RUN one && two', line: 3 },
+      { text: 'USER x', line: 7 },
+    ]);
+  });
+
+  it('reads quoted key=value pairs and exec form', () => {
+    expect(keyValues('a=1 b="two words" c=\'x y\'')).toEqual({ a: '1', b: 'two words', c: 'x y' });
+    expect(execForm('["node", "/x.js"]')).toEqual(['node', '/x.js']);
+    expect(execForm('node /x.js')).toBeUndefined();
+  });
+
+  it('groups instructions by stage and substitutes global ARGs in FROM', () => {
+    const parsed = parseDockerfile('ARG BASE=img:1\nFROM ${BASE} AS one\nRUN a\nFROM one\nUSER u\n');
+    expect(parsed.stages.map((s) => [s.base, s.name, s.instructions.map((i) => i.keyword)])).toEqual([
+      ['img:1', 'one', ['RUN']],
+      ['one', undefined, ['USER']],
+    ]);
+  });
+});
+
+describe('Dockerfile', () => {
+  it('has a build stage and a runtime stage, both on Node 20 slim', () => {
+    expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
+    expect(build.name).toBeTruthy();
+    for (const stage of [build, runtime]) expect(stage.base).toMatch(/^node:20(-bookworm)?-slim(@sha256:[0-9a-f]{64})?$/);
+  });
+
+  it('builds with dev dependencies: npm ci then npm run build', () => {
+    const commands = runs(build).join(' && ');
+    expect(commands).toMatch(/npm ci(?![^&]*--omit=dev)/);
+    expect(commands.indexOf('npm run build')).toBeGreaterThan(commands.indexOf('npm ci'));
+  });
+
+  it('installs production dependencies only in the final stage', () => {
+    const installs = runs(runtime).flatMap((run) => run.split(/&&|;/)).map((c) => c.trim()).filter((c) => /^npm (ci|install|i)\b/.test(c));
+    expect(installs.length).toBeGreaterThan(0);
+    for (const install of installs) {
+      expect(install).toMatch(/--omit=dev\b/);
+      expect(install).not.toMatch(/--include=dev|--production=false/);
+    }
+    expect(runs(runtime).join(' ')).not.toMatch(/npm run build|\btsc\b/);
+  });
+
+  it('copies compiled code from the build stage, and spec, schemas, package.json', () => {
+    const list = copies(runtime);
+    expect(list).toContainEqual(expect.objectContaining({ from: build.name, sources: ['/build/dist/src'], dest: './dist/src' }));
+    const fromContext = list.filter((c) => !c.from).flatMap((c) => c.sources);
+    expect(fromContext).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'spec', 'schemas']));
+  });
+
+  it('copies only paths that exist and that .dockerignore lets through', () => {
+    const ignored = readFileSync(packagePath('.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.git']));
+    const sources = dockerfile.stages.flatMap((s) => copies(s).filter((c) => !c.from).flatMap((c) => c.sources));
+    for (const source of sources) {
+      expect(existsSync(packagePath(source)), source).toBe(true);
+      expect(ignored, source).not.toContain(source);
+    }
+  });
+
+  it('runs as the non-root user airbyte in /airbyte, which it owns', () => {
+    expect(instructionsOf(runtime, 'USER').at(-1)?.args).toBe('airbyte');
+    expect(instructionsOf(runtime, 'WORKDIR').at(-1)?.args).toBe('/airbyte');
+    const setup = runs(runtime).join(' && ');
+    expect(setup).toMatch(/useradd\b[^&]*\bairbyte\s*(&&|$)/);
+    expect(setup).toMatch(/chown (-R )?airbyte(:airbyte)? \/airbyte\b/);
+    for (const copy of copies(runtime)) expect(copy.chown, copy.sources.join(' ')).toBe('airbyte:airbyte');
+  });
+
+  it('sets ENTRYPOINT in exec form with absolute paths, equal to AIRBYTE_ENTRYPOINT and to the package bin', () => {
+    const entrypoints = instructionsOf(runtime, 'ENTRYPOINT');
+    expect(entrypoints).toHaveLength(1);
+    const argv = execForm(entrypoints[0]?.args ?? '');
+    expect(argv).toEqual(['node', `/airbyte/${pkg.bin['destination-stripe']}`]);
+    expect(argv?.[1]).toMatch(/^\//);
+    expect(pairsOf(runtime, 'ENV').AIRBYTE_ENTRYPOINT).toBe(argv?.join(' '));
+  });
+
+  it('labels the image with the Airbyte name and the package.json version', () => {
+    expect(pairsOf(runtime, 'LABEL')).toMatchObject({
+      'io.airbyte.name': 'airbyte/destination-stripe',
+      'io.airbyte.version': pkg.version,
+    });
+  });
+});
