@@ -61,7 +61,8 @@ export function scanPlaceholder(text: string, offset: number): PlaceholderScan {
   }
   const wholeRecord = text.startsWith('.json', offset + PREFIX.length) && steps.length === 1;
   const finalSteps = wholeRecord ? [] : steps;
-  return { ok: true, end: at + 1, placeholder: { steps: finalSteps, optional, display: displayPath(steps) } };
+  const display = wholeRecord ? 'json' : displayPath(steps);
+  return { ok: true, end: at + 1, placeholder: { steps: finalSteps, optional, display } };
 }
 
 type BracketScan = { ok: true; step: PathStep; end: number } | { ok: false; offset: number; reason: string };
@@ -96,11 +97,15 @@ function findStringEnd(text: string, open: number): number {
   return -1;
 }
 
-/** `address.city`, `items[0].price`, `["odd key"].x`: the path without the `message` root. */
+/**
+ * `address.city`, `items[0].price`, `["odd key"].x`: the path without the `message` root.
+ * A field really named `json` alone shows as `["json"]`, since `json` means the whole record.
+ */
 export function displayPath(steps: PathStep[]): string {
   let out = '';
   for (const step of steps) {
     if ('index' in step) out += `[${step.index}]`;
+    else if (steps.length === 1 && step.key === 'json') out += '["json"]';
     else if (/^[^.[\]{}?"'\s\\]+$/.test(step.key)) out += out === '' ? step.key : `.${step.key}`;
     else out += `[${JSON.stringify(step.key)}]`;
   }

@@ -18,7 +18,7 @@ describe('scanPlaceholder', () => {
     ['{message.items[0].price}', [{ key: 'items' }, { index: 0 }, { key: 'price' }], 'items[0].price', false],
     ['{message["odd key"]}', [{ key: 'odd key' }], '["odd key"]', false],
     ['{message.tier?}', [{ key: 'tier' }], 'tier', true],
-    ['{message["json"]}', [{ key: 'json' }], 'json', false],
+    ['{message["json"]}', [{ key: 'json' }], '["json"]', false],
     ['{message.json.a}', [{ key: 'json' }, { key: 'a' }], 'json.a', false],
     ['{message.a-b_c$}', [{ key: 'a-b_c$' }], 'a-b_c$', false],
   ])('%s', (text, expected, display, optional) => {
