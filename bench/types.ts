@@ -14,4 +14,4 @@ export interface BenchResult {
 }
 
 /** A benchmark module in bench/ named *.bench.ts exports `run`. */
-export type BenchModule = { run(options: { quick: boolean }) => Promise<BenchResult[]> };
+export type BenchModule = { run: (options: { quick: boolean }) => Promise<BenchResult[]> };
