@@ -60,7 +60,7 @@ describe('write pipeline (through runConnector)', () => {
     expect(logs.filter((l) => l.includes('"ghosts"'))).toHaveLength(1);
     expect(logs.filter((l) => l.includes('Ignoring CONTROL'))).toHaveLength(1);
     expect(sink.seen).toHaveLength(1);
-    expect(result.messages.find((m) => m.type === 'STATE').state.destinationStats.recordCount).toBe(1);
+    expect(result.messages.find((m) => m.type === 'STATE')!.state.destinationStats.recordCount).toBe(1);
   });
 
   it('rejects an unreadable line by number, counts it and keeps going under skip', async () => {
@@ -69,7 +69,7 @@ describe('write pipeline (through runConnector)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).not.toContain('secret@x.io');
     expect(result.messages.some((m) => m.type === 'LOG' && m.log.message.includes('line 2 is not valid JSON'))).toBe(true);
-    const st = result.messages.find((m) => m.type === 'STATE').state;
+    const st = result.messages.find((m) => m.type === 'STATE')!.state;
     expect(st.destinationStats).toEqual({ recordCount: 2, rejectedRecordCount: 0 });
   });
 
@@ -78,7 +78,7 @@ describe('write pipeline (through runConnector)', () => {
     const result = await runInProcess({ argv: ['write', '--config', tempConfig({ on_record_error: 'fail' }), '--catalog', catalogPath], input: [record(1), state(1), record(2), state(2), record(3)], sink });
     expect(result.code).toBe(1);
     assertProtocolLines(result.stdout);
-    const trace = result.messages.find((m) => m.type === 'TRACE');
+    const trace = result.messages.find((m) => m.type === 'TRACE')!;
     expect(trace.trace.error.failure_type).toBe('config_error');
     expect(trace.trace.error.message).toContain('Rejected record #2');
     expect(result.messages.filter((m) => m.type === 'STATE')).toHaveLength(1);
