@@ -1,13 +1,13 @@
 // The production dependencies of the commands: the Stripe sink, the credential check, the destination catalog.
 import type { ConnectorDeps } from './run.js';
-import { configError } from './protocol/errors.js';
+import { createSinkForConfig } from './stripe-sink-factory.js';
+import { verifyCredentials } from './commands/verify-credentials.js';
+import { buildDestinationCatalog } from './commands/discover-catalog.js';
 
-export async function defaultDeps(): Promise<ConnectorDeps> {
+export function defaultDeps(): ConnectorDeps {
   return {
-    createSink: () => {
-      throw configError('write is not available yet: the Stripe client has not landed in this build.');
-    },
-    verify: async () => 'Configuration is valid (the Stripe credential call is not available in this build).',
-    buildCatalog: () => ({ operations: [] }),
+    createSink: ({ config, catalog, emitter }) => createSinkForConfig({ config, catalog, emitter, tty: process.stderr.isTTY ? process.stderr : null }),
+    verify: verifyCredentials,
+    buildCatalog: buildDestinationCatalog,
   };
 }

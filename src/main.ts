@@ -19,7 +19,7 @@ const code = await runConnector({
   stdin: process.stdin,
   stdout: process.stdout,
   stderr: process.stderr,
-  deps: await defaultDeps(),
+  deps: defaultDeps(),
   signal: controller.signal,
 });
 process.exitCode = code;

@@ -42,6 +42,9 @@ export async function runWriteCommand(options: WriteCommandOptions): Promise<Wri
     signal: options.signal,
     maxInFlight: options.maxInFlight,
     graceMs: options.graceMs,
+    onEstimate: (e) => {
+      if (typeof e.rowEstimate === 'number') sink.observeEstimate?.(e.rowEstimate);
+    },
   });
   for (const [stream, t] of summary.streams) {
     options.emitter.log('INFO', `Stream "${stream}": ${t.records} records, ${t.written} written, ${t.rejected} rejected.`);

@@ -43,4 +43,6 @@ export interface Sink {
   close(): Promise<void>;
   /** Called when a shutdown signal arrives: stop starting new work, let in-flight requests finish. */
   abort?(): void;
+  /** Told the source's row estimates (TRACE ESTIMATE), for progress. */
+  observeEstimate?(rows: number): void;
 }

@@ -1,0 +1,59 @@
+// One mapper per configured stream: template (with data-activation overrides) or manual, keys derived per record.
+import type { Config } from '../generated/config.js';
+import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
+import { primaryKeyOf } from '../protocol/catalog.js';
+import { deriveIdempotencyKey, type IdempotencyKeySource } from '../stripe/idempotency.js';
+import { createManualMapper } from '../mapping/manual.js';
+import { createTemplateMapper } from '../mapping/template.js';
+import { planStream } from '../mapping/stream-plan.js';
+import type { MapResult } from '../mapping/types.js';
+import { streamScope } from './checkpoints.js';
+
+export interface StreamMapper {
+  map: (data: Record<string, unknown>) => MapResult;
+  /** What the stream writes, for logs: e.g. `customers/upsert` or `POST /v1/customers/{message.id}`. */
+  label: string;
+  /** The resource when it is billing_meter_events in v2 stream mode (handled by the meter event batcher). */
+  meterStream: boolean;
+}
+
+/** Builds every stream's mapper up front, so a bad template or an unsupported operation fails before any record is read. */
+export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog): Map<string, StreamMapper> {
+  const knownIds = new Map<string, string>();
+  const mappers = new Map<string, StreamMapper>();
+  for (const stream of catalog.streams) {
+    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapperFor(config, stream, knownIds));
+  }
+  return mappers;
+}
+
+function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Map<string, string>): StreamMapper {
+  const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
+  const idempotencyKey = (operation: string, resource: string, data: Record<string, unknown>) =>
+    deriveIdempotencyKey({
+      source,
+      stream: stream.stream.name,
+      namespace: stream.stream.namespace ?? undefined,
+      operation,
+      resource,
+      primaryKey: primaryKeyOf(stream, data),
+      record: data,
+      field: config.idempotency_key?.field,
+    });
+  const configuration = config.configuration;
+  if (configuration.mode === 'manual') {
+    const map = createManualMapper({ configuration, apiBaseUrl: config.api_base_url, idempotencyKey });
+    return { map, label: `${configuration.method ?? 'POST'} ${configuration.url}`, meterStream: false };
+  }
+  const plan = planStream(config, stream);
+  const meterStream = plan.resource === 'billing_meter_events' && configuration.meter_events_api === 'v2_stream';
+  const map = createTemplateMapper({
+    resource: plan.resource,
+    operation: plan.operation,
+    matchingKey: plan.matchingKey,
+    recordPath: configuration.record_path,
+    idempotencyKey,
+    knownIds,
+  });
+  return { map, label: `${plan.resource}/${plan.operation}`, meterStream };
+}

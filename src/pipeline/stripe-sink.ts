@@ -1,0 +1,108 @@
+// The Stripe sink: maps each record, schedules it by object key, sends it paced and retried, forwards the response.
+import type { AirbyteRecordMessage } from '../generated/protocol.js';
+import type { MappedRequest, Send } from '../mapping/types.js';
+import type { StripeOutcome } from '../stripe/types.js';
+import { ConnectorError, configError } from '../protocol/errors.js';
+import type { RecordContext, RecordOutcome, Sink } from './sink.js';
+import type { KeyedScheduler } from './keyed-scheduler.js';
+import { SchedulerAbortedError } from './keyed-scheduler.js';
+import type { ResponseForwarder } from './responses.js';
+import { buildForwardedResponse } from './responses-document.js';
+import { streamScope } from './checkpoints.js';
+import type { StreamMapper } from './stream-mappers.js';
+import { describeDryRun } from './dry-run.js';
+import type { Stats } from './stats.js';
+
+export interface StripeSinkParts {
+  mappers: Map<string, StreamMapper>;
+  scheduler: KeyedScheduler;
+  send: Send;
+  stats: Stats;
+  /** When set, forwards each settled record's document. */
+  forwarder?: ResponseForwarder;
+  includeRequestBody?: boolean;
+  onRecordError: 'skip' | 'fail';
+  dryRun: boolean;
+  log: (level: 'INFO' | 'WARN', text: string) => void;
+  /** Records of streams that write meter events through the v2 stream go here. */
+  meterEvents?: (data: Record<string, unknown>, context: RecordContext) => Promise<RecordOutcome>;
+  /** Runs when the sink closes (flush batches, stop progress, close the client). */
+  onClose?: () => Promise<void>;
+  onAbort?: () => void;
+}
+
+export function createStripeSink(parts: StripeSinkParts): Sink {
+  const { mappers, scheduler, send, stats } = parts;
+
+  async function execute(mapped: MappedRequest): Promise<{ outcome: StripeOutcome; sent: MappedRequest['request'] }> {
+    if (mapped.execute) return { outcome: await mapped.execute(send), sent: mapped.request };
+    const outcome = await send(mapped.request);
+    if (outcome.kind === 'rejected' && outcome.status === 404) {
+      if (mapped.onMissing) return { outcome: await send(mapped.onMissing), sent: mapped.onMissing };
+      if (mapped.missingIsSuccess) return { outcome: { kind: 'success', status: 404, body: outcome.body, requestId: outcome.rejection.requestId, replayed: false, attempts: outcome.attempts }, sent: mapped.request };
+    }
+    return { outcome, sent: mapped.request };
+  }
+
+  async function forward(context: RecordContext, outcome: RecordOutcome, mapped?: MappedRequest, stripe?: StripeOutcome, sent?: MappedRequest['request']): Promise<void> {
+    if (!parts.forwarder) return;
+    const doc = buildForwardedResponse({ context, mapped, sent, stripe, outcome, includeRequestBody: parts.includeRequestBody ?? false });
+    const result = await parts.forwarder.forward(doc);
+    if (result.ok) return;
+    const text = `Could not forward the response of record #${context.position} of stream "${context.stream}" to the webhook: ${result.reason}`;
+    if (parts.onRecordError === 'fail') throw configError(`${text}. The sync stops (on_record_error = fail).`);
+    parts.log('WARN', text);
+  }
+
+  async function write(record: AirbyteRecordMessage, context: RecordContext): Promise<RecordOutcome> {
+    const mapper = mappers.get(streamScope(context.stream, context.namespace));
+    if (!mapper) throw configError(`No mapping for stream "${context.stream}".`);
+    if (mapper.meterStream && parts.meterEvents && !parts.dryRun) return parts.meterEvents(record.data, context);
+    const mapped = mapper.map(record.data);
+    if (mapped.kind === 'rejected') {
+      const outcome: RecordOutcome = { kind: 'rejected', rejection: mapped.rejection };
+      await forward(context, outcome);
+      return outcome;
+    }
+    if (parts.dryRun) {
+      parts.log('INFO', describeDryRun(context.stream, context.position, mapped));
+      return { kind: 'written' };
+    }
+    let result: { outcome: StripeOutcome; sent: MappedRequest['request'] };
+    try {
+      result = await scheduler.run(mapped.objectKey, () => execute(mapped));
+    } catch (error) {
+      if (error instanceof SchedulerAbortedError) throw new ConnectorError({ failureType: 'transient_error', message: 'The sync was stopped before this record was sent.' });
+      throw error;
+    }
+    const { outcome: stripe, sent } = result;
+    const outcome: RecordOutcome =
+      stripe.kind === 'success'
+        ? { kind: 'written', id: idOf(stripe.body), status: stripe.status, requestId: stripe.requestId, retries: stripe.attempts - 1, replayed: stripe.replayed }
+        : { kind: 'rejected', rejection: { ...stripe.rejection, status: stripe.rejection.status ?? stripe.status }, retries: Math.max(0, stripe.attempts - 1) };
+    await forward(context, outcome, mapped, stripe, sent);
+    return outcome;
+  }
+
+  return {
+    write: async (record, context) => {
+      const outcome = await write(record, context);
+      stats.recordOutcome(context.stream, outcome);
+      return outcome;
+    },
+    async close() {
+      await scheduler.idle();
+      await parts.forwarder?.close();
+      await parts.onClose?.();
+    },
+    abort() {
+      scheduler.abort();
+      parts.onAbort?.();
+    },
+  };
+}
+
+function idOf(body: unknown): string | undefined {
+  const id = body && typeof body === 'object' ? (body as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : undefined;
+}

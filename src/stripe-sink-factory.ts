@@ -1,0 +1,99 @@
+// Composition root of `write`: builds the client, pacing, scheduler, mappers, webhook and progress for a config.
+import type { Config } from './generated/config.js';
+import type { ConfiguredAirbyteCatalog } from './generated/protocol.js';
+import type { Emitter } from './protocol/emitter.js';
+import { collectSecrets } from './config/redact.js';
+import { createStripeClient } from './stripe/client.js';
+import { keyMode } from './stripe/mode.js';
+import { createPacer } from './pipeline/pacer.js';
+import { createKeyedScheduler } from './pipeline/keyed-scheduler.js';
+import { targetConcurrency } from './pipeline/concurrency.js';
+import { createStats } from './pipeline/stats.js';
+import { createProgressReporter } from './pipeline/progress.js';
+import { createResponseForwarder } from './pipeline/responses.js';
+import { buildStreamMappers } from './pipeline/stream-mappers.js';
+import { createStripeSink } from './pipeline/stripe-sink.js';
+import type { Sink } from './pipeline/sink.js';
+import { createMeterEventWriter } from './pipeline/meter-event-writer.js';
+
+export interface SinkFactoryOptions {
+  config: Config;
+  catalog: ConfiguredAirbyteCatalog;
+  emitter: Emitter;
+  /** Progress log cadence; default 10 s. */
+  progressIntervalMs?: number;
+  /** A terminal for the updating status line (stderr when it is a TTY). */
+  tty?: { write(s: string): unknown } | null;
+}
+
+export function createSinkForConfig(options: SinkFactoryOptions): Sink & { observeEstimate(total: number): void } {
+  const { config, catalog, emitter } = options;
+  const mappers = buildStreamMappers(config, catalog);
+  const mode = keyMode(config.api_key);
+  const pacer = createPacer({ mode, requestsPerSecond: config.requests_per_second });
+  const maxConcurrency = config.max_concurrency ?? 32;
+  const scheduler = createKeyedScheduler({
+    concurrency: () => targetConcurrency({ rate: pacer.rate(), latencyMs: pacer.latency(), max: maxConcurrency }),
+    maxConcurrency,
+  });
+  const stats = createStats();
+  const client = createStripeClient({
+    apiKey: config.api_key,
+    apiBaseUrl: config.api_base_url,
+    stripeAccount: config.stripe_account,
+    apiVersion: config.api_version,
+    maxAttempts: config.max_attempts,
+    timeoutMs: (config.request_timeout_seconds ?? 60) * 1000,
+    pacer,
+  });
+  const webhook = config.response_webhook;
+  const forwarder = webhook
+    ? createResponseForwarder({
+        url: webhook.url,
+        headers: webhook.headers,
+        forward: webhook.forward ?? 'all',
+        includeRequestBody: webhook.include_request_body ?? false,
+        batchSize: webhook.batch_size ?? 1,
+        timeoutMs: (webhook.timeout_seconds ?? 10) * 1000,
+        maxAttempts: webhook.max_attempts ?? 5,
+        secrets: collectSecrets(config),
+      })
+    : undefined;
+  let estimate: number | undefined;
+  const startedAt = Date.now();
+  const progress = createProgressReporter({
+    intervalMs: options.progressIntervalMs ?? 10_000,
+    log: (line) => emitter.log('INFO', line),
+    tty: options.tty ?? null,
+    snapshot: () => ({ stats: stats.snapshot(), rate: rate(), throttled: pacer.throttledCount(), estimate: estimate === undefined ? undefined : { total: estimate } }),
+  });
+  const rate = (): number => {
+    const done = stats.snapshot().totals;
+    const seconds = (Date.now() - startedAt) / 1000;
+    return seconds > 0 ? (done.written + done.rejected) / seconds : 0;
+  };
+  const meter = [...mappers.values()].some((m) => m.meterStream) ? createMeterEventWriter({ send: client.send }) : undefined;
+  const log = (level: 'INFO' | 'WARN', text: string): void => emitter.log(level, text);
+  for (const [, mapper] of mappers) log('INFO', `Stream mapping: ${mapper.label}${config.dry_run ? ' (dry run: nothing is sent)' : ''}`);
+  log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s, ${maxConcurrency} requests in flight at most.`);
+  progress.start();
+  const sink = createStripeSink({
+    mappers,
+    scheduler,
+    send: client.send,
+    stats,
+    forwarder,
+    includeRequestBody: webhook?.include_request_body ?? false,
+    onRecordError: config.on_record_error ?? 'skip',
+    dryRun: config.dry_run ?? false,
+    log,
+    meterEvents: meter?.write,
+    onClose: async () => {
+      await meter?.close();
+      progress.stop();
+      client.close();
+    },
+    onAbort: () => progress.stop(),
+  });
+  return { ...sink, observeEstimate: (total: number) => void (estimate = (estimate ?? 0) + total) };
+}
