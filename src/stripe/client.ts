@@ -125,8 +125,14 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
         const replayed = headerValue(result.headers, 'idempotent-replayed') === 'true';
         return { kind: 'success', status: result.status, body: result.body, requestId, replayed, attempts: attempt };
       }
-      if (mapped.kind === 'config') throw scrubbed(mapped.error, scrub);
       const stripeCode = readStripeError(result.body).code;
+      if (result.status === 401 && request.bearer !== undefined) {
+        // A refused session token (e.g. billing_meter_event_session_expired) is not a bad API key: the caller renews and resends.
+        const code = stripeCode ?? 'session_token_refused';
+        const rejection = { code, reason: `Stripe refused the meter event session token (401 ${code})${requestId ? ` (Request-Id ${requestId})` : ''}`, status: 401 };
+        return { kind: 'rejected', status: 401, rejection, body: result.body, attempts: attempt };
+      }
+      if (mapped.kind === 'config') throw scrubbed(mapped.error, scrub);
       const shouldRetryHeader = headerValue(result.headers, 'stripe-should-retry');
       const retry = shouldRetry({ attempt, maxAttempts, status: result.status, errorCode: stripeCode, shouldRetryHeader, method: request.method, hasIdempotencyKey });
       if (!retry) {

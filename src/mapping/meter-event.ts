@@ -1,0 +1,119 @@
+// Turns one record into a v2 meter event (event_name, string payload, identifier, RFC 3339 timestamp), or a rejection.
+import { createHash } from 'node:crypto';
+import type { Rejection } from '../pipeline/sink.js';
+import { canonicalJson } from '../stripe/idempotency.js';
+
+/** One event of a `POST /v2/billing/meter_event_stream` body. */
+export interface MeterEvent {
+  event_name: string;
+  payload: Record<string, string>;
+  identifier: string;
+  timestamp?: string;
+}
+
+export type MeterEventResult = { ok: true; event: MeterEvent } | { ok: false; rejection: Rejection };
+
+/** Stripe's limit on a meter event identifier. */
+export const MAX_IDENTIFIER_LENGTH = 100;
+/** Prefix of derived identifiers: the prefix and 64 hex characters make 78. */
+export const DERIVED_IDENTIFIER_PREFIX = 'dst-stripe-me-';
+
+const REQUIRED_PAYLOAD_KEYS = ['stripe_customer_id', 'value'] as const;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+const UNIX_SECONDS = /^\d{1,12}(\.\d+)?$/;
+const NO_OFFSET = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+/**
+ * Reads the record fields:
+ * - `event_name` (required, non-empty string);
+ * - `payload` (object; string, number and boolean values are sent as strings, null members dropped),
+ *   and/or the flat fields `stripe_customer_id` and `value`, which fill those payload keys when the payload
+ *   lacks them. The payload must end up holding a non-empty `stripe_customer_id` and a decimal `value`;
+ * - `identifier` (optional string of at most 100 characters). When absent it is derived: the prefix plus the
+ *   sha256 hex of the stream and the record's canonical JSON, so a re-run sends the same identifier and
+ *   Stripe counts the event once. Two records equal in every field are therefore one event;
+ * - `timestamp` (optional): Unix seconds (number or digit string) or a date string (read as UTC when it has
+ *   no offset), sent as RFC 3339 UTC.
+ * Rejections name the field and the rule, never the value.
+ */
+export function toMeterEvent(data: Record<string, unknown>, options: { stream: string }): MeterEventResult {
+  const eventName = data['event_name'];
+  if (typeof eventName !== 'string' || eventName.trim() === '') {
+    return reject('event_name', 'is missing or not a non-empty string');
+  }
+
+  const payload: Record<string, string> = {};
+  const rawPayload = data['payload'];
+  if (rawPayload !== undefined && rawPayload !== null) {
+    if (typeof rawPayload !== 'object' || Array.isArray(rawPayload)) return reject('payload', 'must be an object');
+    for (const [key, value] of Object.entries(rawPayload)) {
+      if (value === null || value === undefined) continue;
+      const text = stringify(value);
+      if (text === undefined) return reject(`payload.${key}`, 'must be a string, a finite number or a boolean');
+      payload[key] = text;
+    }
+  }
+  for (const key of REQUIRED_PAYLOAD_KEYS) {
+    if (payload[key] !== undefined) continue;
+    const flat = data[key];
+    if (flat === null || flat === undefined) continue;
+    const text = stringify(flat);
+    if (text === undefined) return reject(key, 'must be a string, a finite number or a boolean');
+    payload[key] = text;
+  }
+  const customer = payload['stripe_customer_id'];
+  if (customer === undefined || customer.trim() === '') {
+    return reject('payload.stripe_customer_id', 'is missing or empty (set payload.stripe_customer_id or stripe_customer_id)');
+  }
+  const value = payload['value'];
+  if (value === undefined) return reject('payload.value', 'is missing (set payload.value or value)');
+  if (!DECIMAL.test(value.trim())) return reject('payload.value', 'must be a decimal number');
+
+  let identifier: string;
+  const rawIdentifier = data['identifier'];
+  if (rawIdentifier === undefined || rawIdentifier === null) {
+    identifier = deriveIdentifier(options.stream, data);
+  } else if (typeof rawIdentifier !== 'string' || rawIdentifier === '' || rawIdentifier.length > MAX_IDENTIFIER_LENGTH) {
+    return reject('identifier', `must be a non-empty string of at most ${MAX_IDENTIFIER_LENGTH} characters`);
+  } else {
+    identifier = rawIdentifier;
+  }
+
+  const event: MeterEvent = { event_name: eventName, payload, identifier };
+  const rawTimestamp = data['timestamp'];
+  if (rawTimestamp !== undefined && rawTimestamp !== null) {
+    const timestamp = toRfc3339(rawTimestamp);
+    if (timestamp === undefined) return reject('timestamp', 'must be Unix seconds or a date string');
+    event.timestamp = timestamp;
+  }
+  return { ok: true, event };
+}
+
+/** `dst-stripe-me-` + sha256 hex of (stream, canonical record): stable across runs and key orders. */
+export function deriveIdentifier(stream: string, data: Record<string, unknown>): string {
+  const hex = createHash('sha256').update(canonicalJson({ v: 1, stream, record: data })).digest('hex');
+  return `${DERIVED_IDENTIFIER_PREFIX}${hex}`;
+}
+
+function stringify(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : undefined;
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return undefined;
+}
+
+function toRfc3339(value: unknown): string | undefined {
+  let ms: number;
+  if (typeof value === 'number') ms = value * 1000;
+  else if (typeof value === 'string' && UNIX_SECONDS.test(value.trim())) ms = Number(value.trim()) * 1000;
+  else if (typeof value === 'string' && NO_OFFSET.test(value.trim())) ms = Date.parse(`${value.trim().replace(' ', 'T')}Z`);
+  else if (typeof value === 'string' && value.trim() !== '') ms = Date.parse(value);
+  else return undefined;
+  if (!Number.isFinite(ms)) return undefined;
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function reject(field: string, rule: string): MeterEventResult {
+  return { ok: false, rejection: { code: 'validation_failed', reason: `Meter event field ${field} ${rule}.`, param: field } };
+}
