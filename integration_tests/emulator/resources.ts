@@ -3,7 +3,8 @@ import { ApiError, invalid, noSuch, unrecognizedUrl } from './errors.js';
 import { defaultsFor, references } from './defaults.js';
 import { newId } from './ids.js';
 import type { MeterEvents } from './meter-events.js';
-import { matches, parseQuery, searchable } from './search.js';
+import { account, balance, list, runSearch } from './listing.js';
+import { searchable } from './search.js';
 import type { ObjectStore } from './store.js';
 import type { StripeObject } from './types.js';
 import { resourceIndex, validateBody, type IndexEntry } from './validate.js';
@@ -47,7 +48,7 @@ export function planV1(req: V1Request, deps: V1Deps): Execute {
   if (method === 'GET' && path === '/v1/balance') return () => ok(balance(req.livemode));
   if (method === 'GET' && path === '/v1/account') return () => ok(account(req.account));
   const search = /^\/v1\/([a-z_]+)\/search$/.exec(path);
-  if (search && method === 'GET' && searchable.has(search[1]!)) return () => ok(runSearch(search[1]!, req, deps));
+  if (search && method === 'GET' && searchable.has(search[1]!)) return () => ok(runSearch(search[1]!, req, deps.store));
   for (const route of routes) {
     const c = route.collection.exec(path);
     if (c) {
@@ -57,7 +58,12 @@ export function planV1(req: V1Request, deps: V1Deps): Execute {
         if (route.name === 'billing_meter_events') return () => ok(meterEvent(body, req, deps));
         return () => ok(create(route, body, parentId, req, deps));
       }
-      if (method === 'GET' && route.entry.listable) return () => ok(list(route, parentId, req, deps));
+      if (method === 'GET' && route.entry.listable) {
+        return () => {
+          requireParent(route, parentId, req, deps);
+          return ok(list(route.name, route.entry, parentId, req, deps.store));
+        };
+      }
       break;
     }
     const i = route.item.exec(path);
@@ -179,43 +185,6 @@ function remove(route: Route, id: string, parentId: string | undefined, req: V1R
   return { id, object: route.entry.object, deleted: true };
 }
 
-const listControls = new Set(['limit', 'starting_after', 'ending_before', 'expand', 'created', 'page', 'query']);
-
-function pageSize(params: Record<string, unknown>): number {
-  const raw = params['limit'];
-  if (raw === undefined || raw === '') return 10;
-  const n = Number(raw);
-  if (!/^\d+$/.test(String(raw)) || n < 1 || n > 100) throw invalid('Invalid integer: limit must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
-  return n;
-}
-
-function list(route: Route, parentId: string | undefined, req: V1Request, deps: V1Deps): unknown {
-  requireParent(route, parentId, req, deps);
-  const limit = pageSize(req.params);
-  const parent = route.entry.parent;
-  let data = deps.store.list(req.account, route.name).reverse();
-  if (parent && parentId !== undefined) data = data.filter((o) => o[parent.param] === parentId);
-  for (const [k, v] of Object.entries(req.params)) {
-    if (listControls.has(k) || typeof v !== 'string') continue;
-    data = data.filter((o) => o[k] !== undefined && String(o[k]) === v);
-  }
-  const after = req.params['starting_after'];
-  const before = req.params['ending_before'];
-  if (typeof after === 'string' && after) data = data.slice(data.findIndex((o) => o.id === after) + 1);
-  if (typeof before === 'string' && before) {
-    const at = data.findIndex((o) => o.id === before);
-    data = data.slice(Math.max(0, at - limit), Math.max(0, at));
-  }
-  return { object: 'list', data: data.slice(0, limit), has_more: data.length > limit, url: req.path };
-}
-
-function runSearch(resource: string, req: V1Request, deps: V1Deps): unknown {
-  const clauses = parseQuery(String(req.params['query'] ?? ''));
-  const limit = pageSize(req.params);
-  const found = deps.store.list(req.account, resource).reverse().filter((o) => matches(o, clauses));
-  return { object: 'search_result', data: found.slice(0, limit), has_more: found.length > limit, next_page: null, url: req.path };
-}
-
 function meterEvent(body: Record<string, unknown>, req: V1Request, deps: V1Deps): unknown {
   const eventName = String(body['event_name']);
   const identifier = deps.meter.acceptV1(req.account, eventName, body['identifier'] as string | undefined);
@@ -227,26 +196,5 @@ function meterEvent(body: Record<string, unknown>, req: V1Request, deps: V1Deps)
     livemode: req.livemode,
     payload: body['payload'],
     timestamp: typeof body['timestamp'] === 'number' ? body['timestamp'] : now(),
-  };
-}
-
-function balance(livemode: boolean): unknown {
-  const amounts = [{ amount: 0, currency: 'usd', source_types: { card: 0 } }];
-  return { object: 'balance', available: amounts, pending: amounts, livemode };
-}
-
-function account(id: string): unknown {
-  return {
-    id: id === 'platform' ? 'acct_emulator' : id,
-    object: 'account',
-    business_type: 'company',
-    charges_enabled: true,
-    country: 'US',
-    default_currency: 'usd',
-    details_submitted: true,
-    email: 'emulator@example.com',
-    payouts_enabled: true,
-    settings: { dashboard: { display_name: 'Stripe emulator' } },
-    type: 'standard',
   };
 }
