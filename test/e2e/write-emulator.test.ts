@@ -1,0 +1,131 @@
+// `write` with the real Stripe sink against the local emulator over HTTP.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../integration_tests/emulator/server.js';
+import { assertProtocolLines } from '../helpers/protocol-schema.js';
+import { recordLine, stateLine, TEST_KEY, writeToEmulator } from '../helpers/write-run.js';
+
+let emulator: Emulator;
+beforeAll(async () => {
+  emulator = await startEmulator({ rateLimit: null });
+});
+afterAll(async () => emulator?.stop());
+beforeEach(() => emulator.reset());
+
+const customers = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => recordLine('crm', { email: `person${from + i}@example.com`, name: `Person ${from + i}`, metadata: { crm_id: `crm-${from + i}` } }));
+const template = (resource: string, extra: Record<string, unknown> = {}) => ({ configuration: { mode: 'template', resource_type: resource, ...extra } });
+const pk = [['metadata', 'crm_id']];
+
+describe('write against the emulator', () => {
+  it('writes 200 customers once, and a re-run creates none again', async () => {
+    const messages = [...customers(100), stateLine('crm', 1), ...customers(100, 100), stateLine('crm', 2)];
+    const first = await writeToEmulator({ url: emulator.url, config: template('customers'), streams: [{ name: 'crm', primary_key: pk }], messages });
+    expect(first.code, first.stdout).toBe(0);
+    assertProtocolLines(first.stdout);
+    expect(emulator.count('customers')).toBe(200);
+    expect(first.messages.filter((m) => m.type === 'STATE').map((m) => m.state.destinationStats.recordCount)).toEqual([100, 100]);
+
+    const rerun = await writeToEmulator({ url: emulator.url, config: template('customers'), streams: [{ name: 'crm', primary_key: pk }], messages });
+    expect(rerun.code).toBe(0);
+    expect(emulator.count('customers')).toBe(200);
+    const replayed = emulator.requestLog().filter((r) => r.replayed).length;
+    expect(replayed).toBe(200);
+    expect(first.stdout + first.stderr + rerun.stdout + rerun.stderr).not.toContain(TEST_KEY);
+  });
+
+  it('rejects a record with an unknown field before spending a request', async () => {
+    const messages = [recordLine('crm', { email: 'ok@example.com' }), recordLine('crm', { email: 'x@example.com', favourite_colour: 'blue' }), stateLine('crm', 1)];
+    const r = await writeToEmulator({ url: emulator.url, config: template('customers'), streams: [{ name: 'crm' }], messages });
+    expect(r.code).toBe(0);
+    expect(emulator.requestLog().filter((q) => q.method === 'POST')).toHaveLength(1);
+    const warn = r.messages.find((m) => m.type === 'LOG' && m.log.level === 'WARN')!;
+    expect(warn.log.message).toContain('Rejected record #2 of stream "crm"');
+    expect(warn.log.message).toContain('favourite_colour');
+    expect(warn.log.message).not.toContain('blue');
+    expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 2, rejectedRecordCount: 1 });
+  });
+
+  it('a record Stripe refuses is rejected with its Request-Id logged', async () => {
+    const messages = [recordLine('items', { customer: 'cus_doesNotExist', amount: 500, currency: 'usd' }), stateLine('items', 1)];
+    const r = await writeToEmulator({ url: emulator.url, config: template('invoiceitems'), streams: [{ name: 'items' }], messages });
+    expect(r.code).toBe(0);
+    const warn = r.messages.find((m) => m.type === 'LOG' && m.log.level === 'WARN')!;
+    expect(warn.log.message).toMatch(/Request-Id req_/);
+    expect(warn.log.message).toContain('resource_missing');
+    expect(warn.log.message).not.toContain('cus_doesNotExist');
+    expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 1, rejectedRecordCount: 1 });
+  });
+
+  it('on_record_error = fail stops with a TRACE error naming the record', async () => {
+    const messages = [...customers(3), stateLine('crm', 1), recordLine('crm', { email: 'x@example.com', bogus: 1 }), stateLine('crm', 2), ...customers(3, 10)];
+    const r = await writeToEmulator({ url: emulator.url, config: { ...template('customers'), on_record_error: 'fail' }, streams: [{ name: 'crm' }], messages });
+    expect(r.code).toBe(1);
+    assertProtocolLines(r.stdout);
+    const trace = r.messages.find((m) => m.type === 'TRACE')!;
+    expect(trace.trace.error.message).toContain('Rejected record #4 of stream "crm"');
+    expect(r.messages.filter((m) => m.type === 'STATE')).toHaveLength(1);
+  });
+
+  it('faults (429, 409, 500, resets before and after create) still yield exactly one object per record', async () => {
+    emulator.setFaults({ rate: 0.25, kinds: ['429', 'lock_timeout', '500', '500_retry', 'reset_before', 'reset_after'], seed: 7 });
+    try {
+      const messages = [...customers(150), stateLine('crm', 1)];
+      const r = await writeToEmulator({ url: emulator.url, config: template('customers'), streams: [{ name: 'crm', primary_key: pk }], messages });
+      expect(r.code, r.stdout.slice(-2000)).toBe(0);
+      expect(emulator.count('customers')).toBe(150);
+      const emails = new Set(emulator.objects('customers').map((c) => c.email));
+      expect(emails.size).toBe(150);
+      expect(emulator.requestLog().filter((q) => q.fault).length).toBeGreaterThan(10);
+    } finally {
+      emulator.setFaults({});
+    }
+  });
+
+  it('two updates to the same object arrive in input order under high concurrency', async () => {
+    const slow = await startEmulator({ rateLimit: null, latencyMs: 2, latencyJitterMs: 30 });
+    try {
+      // Five customers in an emulator with jittered latency, then 20 updates of each at up to 64 in flight.
+      const seeded = await writeToEmulator({ url: slow.url, config: template('customers'), streams: [{ name: 'crm' }], messages: customers(5) });
+      expect(seeded.code).toBe(0);
+      const slowIds = slow.objects('customers').map((c) => c.id);
+      const msgs = [];
+      for (let step = 1; step <= 20; step++) for (const id of slowIds) msgs.push(recordLine('upd', { id, metadata: { step: String(step) } }));
+      const r = await writeToEmulator({ url: slow.url, config: { ...template('customers', { operation: 'update' }), max_concurrency: 64 }, streams: [{ name: 'upd' }], messages: msgs });
+      expect(r.code, r.stdout.slice(-1500)).toBe(0);
+      for (const c of slow.objects('customers')) expect((c.metadata as Record<string, string>).step).toBe('20');
+      for (const id of slowIds) {
+        const steps = slow.requestLog().filter((q) => q.method === 'POST' && q.path === `/v1/customers/${id}`).map((q) => Number(new URLSearchParams(q.body ?? '').get('metadata[step]')));
+        expect(steps).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      }
+    } finally {
+      await slow.stop();
+    }
+  });
+
+  it('a 429 storm lowers the rate and every record is still written once', async () => {
+    const strict = await startEmulator({ rateLimit: 10 });
+    try {
+      const r = await writeToEmulator({ url: strict.url, config: { ...template('customers'), requests_per_second: 40 }, streams: [{ name: 'crm', primary_key: pk }], messages: [...customers(60), stateLine('crm', 1)] });
+      expect(r.code, r.stdout.slice(-1500)).toBe(0);
+      expect(strict.count('customers')).toBe(60);
+      const throttled = strict.requestLog().filter((q) => q.status === 429).length;
+      expect(throttled).toBeGreaterThan(0);
+      const final = r.messages.filter((m) => m.type === 'LOG' && m.log.message.startsWith('progress (done)')).at(-1);
+      expect(final?.log.message).toMatch(/throttled \(429\)/);
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('dry run validates and logs each request without calling Stripe', async () => {
+    const messages = [...customers(3), recordLine('crm', { email: 'x@example.com', bogus: true }), stateLine('crm', 1)];
+    const r = await writeToEmulator({ url: emulator.url, config: { ...template('customers'), dry_run: true }, streams: [{ name: 'crm', primary_key: pk }], messages });
+    expect(r.code).toBe(0);
+    expect(emulator.requestLog()).toHaveLength(0);
+    const dry = r.messages.filter((m) => m.type === 'LOG' && m.log.message.startsWith('dry run:'));
+    expect(dry).toHaveLength(3);
+    expect(dry[0]!.log.message).toMatch(/would send POST \/v1\/customers with fields \[email, name, metadata\[crm_id\]\], Idempotency-Key dst-stripe-create-/);
+    expect(dry[0]!.log.message).not.toContain('person0@example.com');
+    expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 4, rejectedRecordCount: 1 });
+  });
+});
