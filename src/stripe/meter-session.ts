@@ -45,7 +45,8 @@ export function createMeterSession(options: MeterSessionOptions): MeterSession {
       idempotencyKey: `dst-stripe-mes-${randomUUID()}`,
     });
     if (outcome.kind !== 'success') {
-      const { code, status } = outcome.rejection;
+      const { code } = outcome.rejection;
+      const status = outcome.status ?? outcome.rejection.status;
       throw configError(
         `Stripe refused to open a meter event session (${status ?? 'no status'} ${code}): check that the key may write billing meter events.`,
         outcome.rejection.reason,

@@ -1,0 +1,96 @@
+// Tests for the record → v2 meter event mapping: payload forms, derived identifiers, timestamps, rejections.
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { DERIVED_IDENTIFIER_PREFIX, deriveIdentifier, toMeterEvent } from '../../src/mapping/meter-event.js';
+
+const stream = 'usage';
+
+function event(data: Record<string, unknown>) {
+  const result = toMeterEvent(data, { stream });
+  if (!result.ok) throw new Error(`expected an event, got ${result.rejection.reason}`);
+  return result.event;
+}
+
+describe('toMeterEvent', () => {
+  it('maps a nested payload, stringifying numbers and booleans and dropping nulls', () => {
+    const e = event({ event_name: 'api_calls', payload: { stripe_customer_id: 'cus_1', value: 3, region: 'eu', beta: true, gone: null }, identifier: 'id-1' });
+    expect(e).toEqual({ event_name: 'api_calls', payload: { stripe_customer_id: 'cus_1', value: '3', region: 'eu', beta: 'true' }, identifier: 'id-1' });
+  });
+
+  it('accepts the flat stripe_customer_id and value fields', () => {
+    const e = event({ event_name: 'api_calls', stripe_customer_id: 'cus_1', value: 2.5 });
+    expect(e.payload).toEqual({ stripe_customer_id: 'cus_1', value: '2.5' });
+  });
+
+  it('fills only the payload keys the payload lacks from the flat fields', () => {
+    const e = event({ event_name: 'e', payload: { value: '7' }, stripe_customer_id: 'cus_2', value: 99 });
+    expect(e.payload).toEqual({ value: '7', stripe_customer_id: 'cus_2' });
+  });
+
+  it('derives a stable, prefixed identifier of at most 100 characters when none is given', () => {
+    const a = event({ event_name: 'e', stripe_customer_id: 'cus_1', value: 1, timestamp: 1_700_000_000 });
+    const b = event({ timestamp: 1_700_000_000, value: 1, stripe_customer_id: 'cus_1', event_name: 'e' });
+    expect(a.identifier).toBe(b.identifier);
+    expect(a.identifier.startsWith(DERIVED_IDENTIFIER_PREFIX)).toBe(true);
+    expect(a.identifier).toMatch(/^dst-stripe-me-[0-9a-f]{64}$/);
+    expect(a.identifier.length).toBeLessThanOrEqual(100);
+  });
+
+  it('derives different identifiers for different content or a different stream', () => {
+    const data = { event_name: 'e', stripe_customer_id: 'cus_1', value: 1 };
+    const base = deriveIdentifier(stream, data);
+    expect(deriveIdentifier(stream, { ...data, value: 2 })).not.toBe(base);
+    expect(deriveIdentifier('other', data)).not.toBe(base);
+  });
+
+  it('derives equal identifiers for equal records whatever their key order (property)', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.string(), fc.boolean())), (record) => {
+        const reversed = Object.fromEntries(Object.entries(record).reverse());
+        expect(deriveIdentifier(stream, reversed)).toBe(deriveIdentifier(stream, record));
+      }),
+    );
+  });
+
+  it.each([
+    [1_700_000_000, '2023-11-14T22:13:20.000Z'],
+    ['1700000000', '2023-11-14T22:13:20.000Z'],
+    [1_700_000_000.5, '2023-11-14T22:13:20.500Z'],
+    ['2024-03-01T10:00:00+02:00', '2024-03-01T08:00:00.000Z'],
+    ['2024-03-01T10:00:00Z', '2024-03-01T10:00:00.000Z'],
+    ['2024-03-01T10:00:00', '2024-03-01T10:00:00.000Z'],
+    ['2024-03-01 10:00', '2024-03-01T10:00:00.000Z'],
+  ])('turns timestamp %j into RFC 3339 %s', (timestamp, expected) => {
+    expect(event({ event_name: 'e', stripe_customer_id: 'c', value: 1, timestamp }).timestamp).toBe(expected);
+  });
+
+  it('omits the timestamp when the record has none', () => {
+    expect(event({ event_name: 'e', stripe_customer_id: 'c', value: 1, timestamp: null })).not.toHaveProperty('timestamp');
+  });
+
+  it.each([
+    [{ stripe_customer_id: 'cus_secret', value: 1 }, 'event_name'],
+    [{ event_name: '', stripe_customer_id: 'cus_secret', value: 1 }, 'event_name'],
+    [{ event_name: 'e', payload: ['cus_secret'] }, 'payload'],
+    [{ event_name: 'e', payload: { stripe_customer_id: 'cus_secret', value: 1, nested: { a: 1 } } }, 'payload.nested'],
+    [{ event_name: 'e', value: 1 }, 'payload.stripe_customer_id'],
+    [{ event_name: 'e', stripe_customer_id: '  ', value: 1 }, 'payload.stripe_customer_id'],
+    [{ event_name: 'e', stripe_customer_id: 'cus_secret' }, 'payload.value'],
+    [{ event_name: 'e', stripe_customer_id: 'cus_secret', value: 'lots' }, 'payload.value'],
+    [{ event_name: 'e', stripe_customer_id: 'cus_secret', value: Number.NaN }, 'value'],
+    [{ event_name: 'e', stripe_customer_id: { id: 'cus_secret' }, value: 1 }, 'stripe_customer_id'],
+    [{ event_name: 'e', stripe_customer_id: 'cus_secret', value: 1, identifier: 'x'.repeat(101) }, 'identifier'],
+    [{ event_name: 'e', stripe_customer_id: 'cus_secret', value: 1, identifier: 42 }, 'identifier'],
+    [{ event_name: 'e', stripe_customer_id: 'cus_secret', value: 1, timestamp: 'not a date secret' }, 'timestamp'],
+    [{ event_name: 'e', stripe_customer_id: 'cus_secret', value: 1, timestamp: true }, 'timestamp'],
+  ])('rejects %j naming %s, without echoing values', (data, field) => {
+    const result = toMeterEvent(data, { stream });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.rejection.code).toBe('validation_failed');
+    expect(result.rejection.param).toBe(field);
+    expect(result.rejection.reason).toContain(field);
+    expect(result.rejection.reason).not.toContain('secret');
+    expect(result.rejection.reason).not.toContain('lots');
+  });
+});
