@@ -81,7 +81,7 @@ describe('npm package', () => {
 
   it('prints a SPEC message from the installed bin', async () => {
     const result = await runWithInput(bin, ['spec'], { cwd: work });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const messages = messagesOf(result.stdout);
     expect(messages).toHaveLength(1);
     expect(messages[0]?.type).toBe('SPEC');
@@ -90,7 +90,7 @@ describe('npm package', () => {
 
   it('answers check on an invalid config with a FAILED status and exit 0', async () => {
     const result = await runWithInput(bin, ['check', '--config', packagePath('integration_tests', 'invalid_config.json')], { cwd: work });
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const statuses = messagesOf(result.stdout).filter((m) => m.type === 'CONNECTION_STATUS');
     expect(statuses).toHaveLength(1);
     expect(statuses[0]?.connectionStatus.status).toBe('FAILED');
