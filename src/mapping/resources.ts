@@ -1,0 +1,118 @@
+// The template-mode registry: each Stripe resource's endpoint, identifiers and supported operations.
+import { readFileSync } from 'node:fs';
+import type { Operation, ResourceType } from '../generated/config.js';
+import { packagePath } from '../paths.js';
+import { configError } from '../protocol/errors.js';
+import { CREATE_ONLY, SEARCHABLE, deleteStrategyFor, type DeleteStrategy } from './resource-operations.js';
+
+export type { DeleteStrategy } from './resource-operations.js';
+export type TemplateOperation = Operation;
+
+export const OPERATIONS: readonly TemplateOperation[] = ['create', 'update', 'upsert', 'delete'];
+
+/** One entry of schemas/index.json. */
+interface IndexEntry {
+  path: string;
+  object: string;
+  idPrefix: string;
+  parent: { param: string; resource: string } | null;
+  create: string;
+  update: string | null;
+  deletable: boolean;
+  customId: boolean;
+  listable: boolean;
+}
+
+export interface ResourceDefinition {
+  name: ResourceType;
+  /** Collection path; nested resources hold `{<parent.param>}`. */
+  path: string;
+  object: string;
+  idPrefix: string;
+  /** Nested resources: the record field that names the parent (removed from the body). */
+  parent?: { param: string; resource: string };
+  /** The create body accepts `id` (products, plans, coupons). */
+  customId: boolean;
+  /** `GET <path>/search` exists, so upsert can match on an external key kept in metadata. */
+  searchable: boolean;
+  /** Schema file names under schemas/. */
+  createSchema: string;
+  updateSchema?: string;
+  /** How `delete` is done; undefined when Stripe cannot remove the object. */
+  delete?: DeleteStrategy;
+  operations: TemplateOperation[];
+}
+
+let registry: Map<string, ResourceDefinition> | undefined;
+
+function load(): Map<string, ResourceDefinition> {
+  if (registry) return registry;
+  const index = JSON.parse(readFileSync(packagePath('schemas', 'index.json'), 'utf8')) as { resources: Record<string, IndexEntry> };
+  registry = new Map(Object.entries(index.resources).map(([name, entry]) => [name, define(name, entry)]));
+  return registry;
+}
+
+function define(name: string, entry: IndexEntry): ResourceDefinition {
+  const createOnly = CREATE_ONLY.has(name);
+  const update = createOnly ? undefined : (entry.update ?? undefined);
+  const strategy = deleteStrategyFor(name, entry.deletable);
+  const operations: TemplateOperation[] = ['create'];
+  if (update) operations.push('update', 'upsert');
+  if (strategy) operations.push('delete');
+  return {
+    name: name as ResourceType,
+    path: entry.path,
+    object: entry.object,
+    idPrefix: entry.idPrefix,
+    ...(entry.parent ? { parent: entry.parent } : {}),
+    customId: entry.customId,
+    searchable: SEARCHABLE.has(name),
+    createSchema: entry.create,
+    ...(update ? { updateSchema: update } : {}),
+    ...(strategy ? { delete: strategy } : {}),
+    operations,
+  };
+}
+
+export function listResources(): ResourceDefinition[] {
+  return [...load().values()];
+}
+
+export function findResource(name: string): ResourceDefinition | undefined {
+  return load().get(name);
+}
+
+/** The resource, or a config error listing the known ones. */
+export function getResource(name: string): ResourceDefinition {
+  const found = findResource(name);
+  if (!found) throw configError(`Unknown Stripe resource "${name}". Known resources: ${[...load().keys()].join(', ')}.`);
+  return found;
+}
+
+export function supportedOperations(name: string): TemplateOperation[] {
+  return [...getResource(name).operations];
+}
+
+/**
+ * Throws a config error when the resource cannot do the operation with this matching key:
+ * upsert on an external key (any key but `id`) needs Stripe's search API to find existing objects.
+ */
+export function assertOperationSupported(resource: string, operation: string, matchingKey = 'id'): ResourceDefinition {
+  const definition = getResource(resource);
+  if (!(definition.operations as string[]).includes(operation)) {
+    throw configError(
+      `Operation "${operation}" is not supported for ${resource}. Supported: ${definition.operations.join(', ')}.`,
+    );
+  }
+  if (operation === 'upsert' && matchingKey !== 'id' && !definition.searchable) {
+    throw configError(
+      `Upsert of ${resource} can match only on "id"${definition.customId ? ' (a custom id)' : ''}: Stripe cannot search ${resource}, so the matching key "${matchingKey}" cannot find existing objects.`,
+    );
+  }
+  return definition;
+}
+
+/** Reads a schema file from schemas/ (callers cache what they build from it). */
+export function readResourceSchema(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(packagePath('schemas', file), 'utf8')) as Record<string, unknown>;
+}

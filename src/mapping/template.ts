@@ -1,0 +1,293 @@
+// Template mode: a record's fields become one Stripe resource's fields, for create, update, upsert or delete.
+import { createHash } from 'node:crypto';
+import type { Rejection } from '../pipeline/sink.js';
+import { configError } from '../protocol/errors.js';
+import { encodePathSegment } from '../stripe/encode.js';
+import { canonicalJson } from '../stripe/idempotency.js';
+import type { StripeRequest } from '../stripe/types.js';
+import { dropNulls, isPlainObject, normalizeMetadata, schemaFields, validateBody } from './record-validation.js';
+import { assertOperationSupported, getResource, type ResourceDefinition, type TemplateOperation } from './resources.js';
+import type { MapResult, MappedRequest } from './types.js';
+import { executeExternalKey, externalCreateKey, type ExternalKeyPlan } from './upsert.js';
+
+export { assertOperationSupported } from './resources.js';
+
+export type IdempotencyKeyFn = (operation: string, resource: string, data: Record<string, unknown>) => { key?: string } | { error: string };
+
+export interface TemplateMapperOptions {
+  resource: string;
+  operation: TemplateOperation;
+  /** Record field naming the object: `id` (the Stripe id) or an external key kept in metadata. */
+  matchingKey?: string;
+  /** Dotted path of the object to send inside each record; empty sends the whole record. */
+  recordPath?: string;
+  idempotencyKey: IdempotencyKeyFn;
+  /** external key → Stripe id, shared by every record of a sync (see upsert.ts). */
+  knownIds?: Map<string, string>;
+}
+
+type Mapper = (data: Record<string, unknown>) => MapResult;
+type Body = Record<string, unknown>;
+
+const MATCHING_KEY = /^[A-Za-z0-9_\-.]{1,40}$/;
+
+/** Checks the configuration (throws a config error) and returns the per-record mapper. */
+export function createTemplateMapper(options: TemplateMapperOptions): Mapper {
+  const matchingKey = options.matchingKey?.trim() || 'id';
+  if (!MATCHING_KEY.test(matchingKey)) {
+    throw configError('matching_key must be 1 to 40 letters, digits, "_", "-" or "." (it becomes a Stripe metadata key).');
+  }
+  const definition = assertOperationSupported(options.resource, options.operation, matchingKey);
+  const recordPath = (options.recordPath ?? '').trim();
+  const steps = recordPath === '' ? [] : recordPath.split('.');
+  if (steps.some((s) => s === '')) throw configError('record_path must be a dotted path such as payload.customer.');
+  const context: Context = {
+    definition,
+    operation: options.operation,
+    matchingKey,
+    external: matchingKey !== 'id',
+    knownIds: options.knownIds ?? new Map(),
+    sequence: 0,
+    idempotencyKey: options.idempotencyKey,
+  };
+
+  return (data) => {
+    const picked = pickObject(data, steps, recordPath);
+    if ('rejection' in picked) return rejected(picked.rejection);
+    const target = resolveTarget(definition, normalizeMetadata(picked.record));
+    if ('rejection' in target) return rejected(target.rejection);
+    const keys = (label: string): { key?: string } | { rejection: Rejection } => {
+      const derived = options.idempotencyKey(label, definition.name, data);
+      return 'error' in derived ? { rejection: { code: 'idempotency_key_unavailable', reason: derived.error } } : derived;
+    };
+    switch (options.operation) {
+      case 'create':
+        return mapCreate(context, target, keys);
+      case 'update':
+        return mapUpdate(context, target, keys);
+      case 'upsert':
+        return mapUpsert(context, target, keys);
+      case 'delete':
+        return mapDelete(context, target, keys);
+    }
+  };
+}
+
+interface Context {
+  definition: ResourceDefinition;
+  operation: TemplateOperation;
+  matchingKey: string;
+  external: boolean;
+  knownIds: Map<string, string>;
+  sequence: number;
+  idempotencyKey: IdempotencyKeyFn;
+}
+
+/** Where the record goes: the collection path (parent resolved) and the fields left for the body. */
+interface Target {
+  collectionPath: string;
+  /** Nested resources: the parent object's path, which orders work on one customer. */
+  parentPath?: string;
+  fields: Body;
+}
+
+type Keys = (label: string) => { key?: string } | { rejection: Rejection };
+
+function mapCreate(context: Context, target: Target, keys: Keys): MapResult {
+  const { definition } = context;
+  const body = dropNulls(target.fields);
+  if (definition.name === 'billing_meter_events' && (body['identifier'] === undefined || body['identifier'] === '')) {
+    body['identifier'] = meterEventIdentifier(body);
+  }
+  const invalid = validateBody(definition.name, 'create', body);
+  if (invalid) return rejected(invalid);
+  const derived = keys('create');
+  if ('rejection' in derived) return rejected(derived.rejection);
+  const request = post(target.collectionPath, body, derived.key);
+  const customId = definition.customId && typeof body['id'] === 'string' && body['id'] !== '' ? `${target.collectionPath}/${encodePathSegment(body['id'])}` : undefined;
+  const objectKey = target.parentPath ?? customId ?? `${target.collectionPath}#${derived.key ?? `create-${++context.sequence}`}`;
+  return { kind: 'request', request, objectKey, operation: 'create' };
+}
+
+function mapUpdate(context: Context, target: Target, keys: Keys): MapResult {
+  const { definition, matchingKey } = context;
+  const located = matchingValue(target.fields, matchingKey);
+  if ('rejection' in located) return rejected(located.rejection);
+  const body = omit(target.fields, matchingKey);
+  const invalid = validateBody(definition.name, 'update', body);
+  if (invalid) return rejected(invalid);
+  const derived = keys('update');
+  if ('rejection' in derived) return rejected(derived.rejection);
+  const whenFound = (id: string): StripeRequest => post(`${target.collectionPath}/${encodePathSegment(id)}`, body, derived.key);
+  if (!context.external) return { kind: 'request', request: whenFound(located.value), objectKey: whenFound(located.value).path, operation: 'update' };
+  return external(context, target, located.value, whenFound, { kind: 'reject' }, 'update');
+}
+
+function mapUpsert(context: Context, target: Target, keys: Keys): MapResult {
+  const { definition, matchingKey } = context;
+  const located = matchingValue(target.fields, matchingKey);
+  if ('rejection' in located) return rejected(located.rejection);
+  let fields = omit(target.fields, matchingKey);
+  if (context.external) fields = withMetadataKey(fields, matchingKey, located.value);
+  // Stripe-generated ids: an upsert by id can only update (there is no way to create with that id).
+  if (!definition.customId && !context.external) return relabel(mapUpdate(context, target, (label) => keys(label === 'update' ? 'upsert' : label)), 'upsert');
+
+  const createFields = schemaFields(definition.name, 'create');
+  const updateFields = schemaFields(definition.name, 'update');
+  const unknown = Object.keys(fields).find((f) => !createFields.has(f) && !updateFields.has(f));
+  if (unknown !== undefined) return rejected({ code: 'validation_failed', param: unknown, reason: `${definition.name} upsert: unknown field "${unknown}"` });
+  // Fields only create accepts (a price's currency) are used when the object is created; fields only update accepts when it is updated.
+  const updateBody = pick(fields, updateFields);
+  const createBody = dropNulls(pick(fields, createFields));
+  if (!context.external) createBody['id'] = located.value;
+  const invalidUpdate = validateBody(definition.name, 'update', updateBody);
+  if (invalidUpdate) return rejected(invalidUpdate);
+  const invalidCreate = validateBody(definition.name, 'create', createBody, { required: false });
+  if (invalidCreate) return rejected(invalidCreate);
+  const derived = keys('upsert');
+  if ('rejection' in derived) return rejected(derived.rejection);
+  const whenFound = (id: string): StripeRequest => post(`${target.collectionPath}/${encodePathSegment(id)}`, updateBody, derived.key);
+
+  if (!context.external) {
+    // Custom id: update it, and on 404 resource_missing create it with that id.
+    const createKey = keys('upsert_create');
+    if ('rejection' in createKey) return rejected(createKey.rejection);
+    const request = whenFound(located.value);
+    return { kind: 'request', request, objectKey: request.path, operation: 'upsert', onMissing: post(target.collectionPath, createBody, createKey.key) };
+  }
+  const incomplete = validateBody(definition.name, 'create', createBody);
+  const whenMissing: ExternalKeyPlan['whenMissing'] = incomplete
+    ? { kind: 'reject', rejection: { ...incomplete, reason: `${incomplete.reason} (needed to create: no object matched "${matchingKey}")` } }
+    : { kind: 'create', request: post(target.collectionPath, createBody, externalCreateKey(definition.name, matchingKey, located.value)) };
+  return external(context, target, located.value, whenFound, whenMissing, 'upsert');
+}
+
+function mapDelete(context: Context, target: Target, keys: Keys): MapResult {
+  const { definition, matchingKey } = context;
+  const strategy = definition.delete;
+  if (!strategy) return rejected({ code: 'operation_unsupported', reason: `${definition.name} cannot be deleted` });
+  const located = matchingValue(target.fields, matchingKey);
+  if ('rejection' in located) return rejected(located.rejection);
+  let key: string | undefined;
+  if (strategy.kind !== 'delete') {
+    const derived = keys('delete');
+    if ('rejection' in derived) return rejected(derived.rejection);
+    key = derived.key;
+  }
+  const whenFound = (id: string): StripeRequest => {
+    const objectPath = `${target.collectionPath}/${encodePathSegment(id)}`;
+    switch (strategy.kind) {
+      case 'delete':
+        return { method: 'DELETE', path: objectPath, format: 'form' };
+      case 'archive':
+        return post(objectPath, { active: false }, key);
+      case 'action':
+        return post(`${objectPath}/${strategy.action}`, {}, key);
+    }
+  };
+  if (!context.external) {
+    const request = whenFound(located.value);
+    return { kind: 'request', request, objectKey: `${target.collectionPath}/${encodePathSegment(located.value)}`, operation: 'delete', missingIsSuccess: true };
+  }
+  return external(context, target, located.value, whenFound, { kind: 'done' }, 'delete', true);
+}
+
+function external(
+  context: Context,
+  target: Target,
+  value: string,
+  whenFound: (id: string) => StripeRequest,
+  whenMissing: ExternalKeyPlan['whenMissing'],
+  operation: string,
+  missingIsSuccess = false,
+): MappedRequest {
+  const { definition, matchingKey } = context;
+  const plan: ExternalKeyPlan = {
+    resource: definition.name,
+    object: definition.object,
+    collectionPath: target.collectionPath,
+    matchingKey,
+    value,
+    knownIds: context.knownIds,
+    whenFound,
+    whenMissing,
+    missingIsSuccess,
+  };
+  const request = whenMissing.kind === 'create' ? whenMissing.request : whenFound(`{${matchingKey}}`);
+  return {
+    kind: 'request',
+    // What the operation amounts to, for logs and dry runs; `execute` decides what is really sent.
+    request,
+    objectKey: `${definition.name}:${value}`,
+    operation,
+    execute: executeExternalKey(plan),
+    ...(missingIsSuccess ? { missingIsSuccess } : {}),
+  };
+}
+
+function relabel(result: MapResult, operation: string): MapResult {
+  return result.kind === 'request' ? { ...result, operation } : result;
+}
+
+function post(path: string, body: Body, idempotencyKey: string | undefined): StripeRequest {
+  return { method: 'POST', path, body, format: 'form', ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+}
+
+function rejected(rejection: Rejection): MapResult {
+  return { kind: 'rejected', rejection };
+}
+
+function pickObject(data: Body, steps: string[], recordPath: string): { record: Body } | { rejection: Rejection } {
+  let current: unknown = data;
+  for (const step of steps) {
+    current = isPlainObject(current) && Object.hasOwn(current, step) ? current[step] : undefined;
+  }
+  if (!isPlainObject(current)) return { rejection: { code: 'missing_field', param: recordPath, reason: `record has no object at record_path "${recordPath}"` } };
+  return { record: current };
+}
+
+function resolveTarget(definition: ResourceDefinition, record: Body): Target | { rejection: Rejection } {
+  const parent = definition.parent;
+  if (!parent) return { collectionPath: definition.path, fields: record };
+  const located = scalarId(record[parent.param], parent.param, `the ${parent.resource} id of the parent`);
+  if ('rejection' in located) return located;
+  const segment = encodePathSegment(located.value);
+  return {
+    collectionPath: definition.path.replace(`{${parent.param}}`, segment),
+    parentPath: `${getResource(parent.resource).path}/${segment}`,
+    fields: omit(record, parent.param),
+  };
+}
+
+function matchingValue(fields: Body, matchingKey: string): { value: string } | { rejection: Rejection } {
+  return scalarId(fields[matchingKey], matchingKey, 'the matching key');
+}
+
+/** An id or key from the record: a non-empty string or a finite number. Messages name the field only. */
+function scalarId(value: unknown, field: string, role: string): { value: string } | { rejection: Rejection } {
+  if (value === undefined || value === null || value === '') {
+    return { rejection: { code: 'missing_field', param: field, reason: `record has no "${field}" (${role})` } };
+  }
+  if (typeof value === 'string') return { value };
+  if (typeof value === 'number' && Number.isFinite(value)) return { value: String(value) };
+  return { rejection: { code: 'invalid_field', param: field, reason: `field "${field}" (${role}) must be a string or a number` } };
+}
+
+function withMetadataKey(fields: Body, matchingKey: string, value: string): Body {
+  const current = fields['metadata'];
+  return { ...fields, metadata: { ...(isPlainObject(current) ? current : {}), [matchingKey]: value } };
+}
+
+function omit(body: Body, field: string): Body {
+  const { [field]: _dropped, ...rest } = body;
+  return rest;
+}
+
+function pick(body: Body, fields: Set<string>): Body {
+  return Object.fromEntries(Object.entries(body).filter(([key]) => fields.has(key)));
+}
+
+/** A meter event without `identifier` gets one from its content, so a re-run sends the same identifier and Stripe dedupes it. */
+export function meterEventIdentifier(body: Body): string {
+  return `dst-${createHash('sha256').update(canonicalJson(omit(body, 'identifier'))).digest('hex').slice(0, 48)}`;
+}
