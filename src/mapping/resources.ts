@@ -95,7 +95,8 @@ export function supportedOperations(name: string): TemplateOperation[] {
 
 /**
  * Throws a config error when the resource cannot do the operation with this matching key:
- * upsert on an external key (any key but `id`) needs Stripe's search API to find existing objects.
+ * update, upsert or delete on an external key (any key but `id`, kept in metadata) needs Stripe's
+ * search API to find existing objects.
  */
 export function assertOperationSupported(resource: string, operation: string, matchingKey = 'id'): ResourceDefinition {
   const definition = getResource(resource);
@@ -104,9 +105,9 @@ export function assertOperationSupported(resource: string, operation: string, ma
       `Operation "${operation}" is not supported for ${resource}. Supported: ${definition.operations.join(', ')}.`,
     );
   }
-  if (operation === 'upsert' && matchingKey !== 'id' && !definition.searchable) {
+  if (operation !== 'create' && matchingKey !== 'id' && !definition.searchable) {
     throw configError(
-      `Upsert of ${resource} can match only on "id"${definition.customId ? ' (a custom id)' : ''}: Stripe cannot search ${resource}, so the matching key "${matchingKey}" cannot find existing objects.`,
+      `${operation} of ${resource} can match only on "id"${definition.customId ? ' (a custom id)' : ''}: Stripe cannot search ${resource}, so the matching key "${matchingKey}" cannot find existing objects.`,
     );
   }
   return definition;
