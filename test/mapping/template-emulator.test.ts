@@ -1,0 +1,104 @@
+// Every resource's example operations, mapped by the template mapper and sent to the local emulator.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../../integration_tests/emulator/server.js';
+import { creationOrder, exampleFor, fillPlaceholders, RESOURCE_EXAMPLES } from '../../src/mapping/examples.js';
+import { listResources, type TemplateOperation } from '../../src/mapping/resources.js';
+import { createTemplateMapper } from '../../src/mapping/template.js';
+import type { MapResult } from '../../src/mapping/types.js';
+import { createStripeClient, type StripeClient } from '../../src/stripe/client.js';
+import type { ResourceType } from '../../src/generated/config.js';
+import type { StripeOutcome } from '../../src/stripe/types.js';
+
+let emulator: Emulator;
+let client: StripeClient;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ rateLimit: null });
+  client = createStripeClient({ apiKey: 'sk_test_emulator', apiBaseUrl: emulator.url, maxAttempts: 1 });
+});
+afterAll(async () => {
+  client.close();
+  await emulator.stop();
+});
+
+let sequence = 0;
+
+/** What the sink does with a mapped request: execute, or send with onMissing and missingIsSuccess. */
+async function run(result: MapResult): Promise<StripeOutcome> {
+  if (result.kind === 'rejected') throw new Error(`mapper rejected: ${JSON.stringify(result.rejection)}`);
+  const send = (request: Parameters<StripeClient['send']>[0]) => client.send(request);
+  if (result.execute) return result.execute(send);
+  const outcome = await send(result.request);
+  if (outcome.kind === 'rejected' && outcome.status === 404) {
+    if (result.onMissing) return send(result.onMissing);
+    if (result.missingIsSuccess) return { kind: 'success', status: 404, body: null, replayed: false, attempts: 1 };
+  }
+  return outcome;
+}
+
+function mapper(resource: ResourceType, operation: TemplateOperation, matchingKey = 'id') {
+  const run = ++sequence;
+  return createTemplateMapper({ resource, operation, matchingKey, idempotencyKey: (op, res, data) => ({ key: `test-${run}-${op}-${res}-${JSON.stringify(data).length}` }) });
+}
+
+/** Creates the example's dependencies and the object itself; returns the placeholder resolver. */
+async function prepare(resource: ResourceType): Promise<(name: string) => string> {
+  const ids = new Map<string, string>();
+  const resolve = (name: string): string => {
+    const id = ids.get(name);
+    if (!id) throw new Error(`no ${name} created for the example`);
+    return id;
+  };
+  for (const name of [...creationOrder(resource), resource]) {
+    const outcome = await run(mapper(name, 'create')(fillPlaceholders(RESOURCE_EXAMPLES[name].create, resolve)));
+    expect(outcome, `create ${name}`).toMatchObject({ kind: 'success' });
+    const id = (outcome as { body: { id?: string } }).body.id;
+    if (id) ids.set(name === resource ? 'self' : name, id);
+  }
+  return resolve;
+}
+
+/** The emulator routes collection and item paths only; cancel/void endpoints are not emulated yet. */
+const emulated = (resource: ResourceType, operation: TemplateOperation): boolean =>
+  !(operation === 'delete' && listResources().find((r) => r.name === resource)?.delete?.kind === 'action');
+
+const cases = listResources().flatMap((r) => r.operations.map((operation) => [r.name, operation] as const));
+
+describe('template mode against the emulator', () => {
+  it.each(cases.filter(([r, o]) => emulated(r, o)))('%s %s', async (resource, operation) => {
+    const resolve = await prepare(resource);
+    if (operation === 'create') return;
+    const example = exampleFor(resource, operation)!;
+    const outcome = await run(mapper(resource, operation, example.matchingKey)(fillPlaceholders(example.record, resolve)));
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({ kind: 'success' });
+  });
+
+  it('upsert by external key creates once, then updates the same object', async () => {
+    const before = emulator.count('customers');
+    const record = { crm_id: 'crm-77', email: 'grace@example.com', name: 'Grace' };
+    const shared = new Map<string, string>();
+    const map = () => createTemplateMapper({ resource: 'customers', operation: 'upsert', matchingKey: 'crm_id', idempotencyKey: () => ({ key: `k-${++sequence}` }), knownIds: shared });
+    const created = await run(map()(record));
+    const updated = await run(map()({ ...record, name: 'Grace Hopper' }));
+    // A re-run with a fresh memory finds it by search (the emulator's index is immediate).
+    const again = await run(createTemplateMapper({ resource: 'customers', operation: 'upsert', matchingKey: 'crm_id', idempotencyKey: () => ({ key: `k-${++sequence}` }) })(record));
+    expect([created.kind, updated.kind, again.kind]).toEqual(['success', 'success', 'success']);
+    expect(emulator.count('customers')).toBe(before + 1);
+    const customer = emulator.objects('customers').find((c) => (c['metadata'] as Record<string, string>)['crm_id'] === 'crm-77');
+    expect(customer).toMatchObject({ name: 'Grace', email: 'grace@example.com' });
+  });
+
+  it('upsert by custom id creates on resource_missing, then updates', async () => {
+    const map = () => mapper('coupons', 'upsert');
+    expect(await run(map()({ id: 'WINTER10', percent_off: 10, duration: 'once', name: 'Winter' }))).toMatchObject({ kind: 'success' });
+    expect(await run(map()({ id: 'WINTER10', percent_off: 10, duration: 'once', name: 'Winter sale' }))).toMatchObject({ kind: 'success' });
+    expect(emulator.objects('coupons').filter((c) => c.id === 'WINTER10')).toMatchObject([{ name: 'Winter sale' }]);
+  });
+
+  it('archives a price on delete and counts a missing object as deleted', async () => {
+    const resolve = await prepare('prices');
+    await run(mapper('prices', 'delete')({ id: resolve('self') }));
+    expect(emulator.objects('prices').find((p) => p.id === resolve('self'))).toMatchObject({ active: false });
+    expect(await run(mapper('customers', 'delete')({ id: 'cus_missing' }))).toMatchObject({ kind: 'success', status: 404 });
+  });
+});
