@@ -83,3 +83,10 @@ describe('resource registry', () => {
     expect(() => assertOperationSupported('tax_rates', 'update', 'crm_id')).toThrow(/cannot search tax_rates/);
   });
 });
+
+describe('docs/resources.md', () => {
+  it('is up to date with the registry and examples (run `npx tsx scripts/generate-resource-docs.ts`)', async () => {
+    const { renderResourceDocs } = await import('../../scripts/generate-resource-docs.js');
+    expect(readFileSync(packagePath('docs', 'resources.md'), 'utf8')).toBe(renderResourceDocs());
+  });
+});
