@@ -1,7 +1,6 @@
 // Buffers meter events into stream requests of at most 100, keeps several in flight, and settles each event with its batch.
-import { createHash } from 'node:crypto';
 import PQueue from 'p-queue';
-import type { MeterEvent } from '../mapping/meter-event.js';
+import { sha256Hex, type MeterEvent } from '../mapping/meter-event.js';
 import { configError, systemError } from '../protocol/errors.js';
 import type { MeterSession } from '../stripe/meter-session.js';
 import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
@@ -72,13 +71,17 @@ export function createMeterEventBatcher(options: MeterEventBatcherOptions): Mete
     }
   }
 
-  /** Sends the batch; renews the session once after a refused token; drops an event Stripe names and resends the rest. */
+  /**
+   * Sends the batch; renews the session once after a refused token; after an idempotency_error resends under a
+   * content key; drops an event a 400 names and resends the rest.
+   */
   async function post(batch: Entry[]): Promise<void> {
     let remaining = batch;
     let renewed = false;
+    let keyFrom: 'identifiers' | 'content' = 'identifiers';
     while (remaining.length > 0) {
       const token = await session.token();
-      const outcome = await send(streamRequest(remaining, token));
+      const outcome = await send(streamRequest(remaining, token, keyFrom));
       if (outcome.kind === 'success') {
         const written: RecordOutcome = { kind: 'written', status: outcome.status, retries: outcome.attempts - 1, replayed: outcome.replayed };
         if (outcome.requestId !== undefined) written.requestId = outcome.requestId;
@@ -97,6 +100,10 @@ export function createMeterEventBatcher(options: MeterEventBatcherOptions): Mete
         continue;
       }
       renewed = false;
+      if (outcome.status === 400 && outcome.rejection.type === 'idempotency_error' && keyFrom === 'identifiers') {
+        keyFrom = 'content';
+        continue;
+      }
       const named = outcome.status === 400 ? eventAt(outcome.rejection, remaining.length) : undefined;
       if (named && remaining.length > 1) {
         remaining[named.index]!.resolve({ kind: 'rejected', rejection: named.rejection, retries: outcome.attempts - 1 });
@@ -128,13 +135,14 @@ export function createMeterEventBatcher(options: MeterEventBatcherOptions): Mete
 }
 
 /**
- * The stream request for these events. Its idempotency key hashes the events as sent (identifiers included),
- * so a re-run of the same batch is replayed, while a batch whose content changed gets a new key instead of an
- * idempotency_error; events already counted are then dropped by Stripe's identifier dedupe.
+ * The stream request for these events. Its idempotency key hashes the batch's identifiers (each derived identifier
+ * already hashes its record), so a re-run of the same batch is replayed. With `keyFrom: 'content'` it hashes the
+ * events as sent: the fallback when an identifier-keyed batch met an idempotency_error because a record changed
+ * under an identifier of its own; Stripe's identifier dedupe then drops the events it already counted.
  */
-export function streamRequest(entries: readonly { event: MeterEvent }[], bearer: string): StripeRequest {
+export function streamRequest(entries: readonly { event: MeterEvent }[], bearer: string, keyFrom: 'identifiers' | 'content' = 'identifiers'): StripeRequest {
   const events = entries.map((entry) => entry.event);
-  const hex = createHash('sha256').update(JSON.stringify(events)).digest('hex');
+  const basis = keyFrom === 'content' ? JSON.stringify(events) : JSON.stringify(events.map((event) => event.identifier));
   return {
     method: 'POST',
     path: METER_STREAM_PATH,
@@ -142,7 +150,7 @@ export function streamRequest(entries: readonly { event: MeterEvent }[], bearer:
     format: 'json',
     body: { events },
     bearer,
-    idempotencyKey: `dst-stripe-mev-${hex}`,
+    idempotencyKey: `dst-stripe-mev-${keyFrom === 'content' ? 'c' : 'i'}-${sha256Hex(basis)}`,
   };
 }
 

@@ -1,7 +1,8 @@
 // Tests for the record → v2 meter event mapping: payload forms, derived identifiers, timestamps, rejections.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DERIVED_IDENTIFIER_PREFIX, deriveIdentifier, toMeterEvent } from '../../src/mapping/meter-event.js';
+import { canonicalText, DERIVED_IDENTIFIER_PREFIX, deriveIdentifier, sha256Hex, toMeterEvent } from '../../src/mapping/meter-event.js';
+import { canonicalJson } from '../../src/stripe/idempotency.js';
 
 const stream = 'usage';
 
@@ -50,6 +51,16 @@ describe('toMeterEvent', () => {
         expect(deriveIdentifier(stream, reversed)).toBe(deriveIdentifier(stream, record));
       }),
     );
+  });
+
+  it('derives the identifier from the documented canonical JSON', () => {
+    const data = { value: 1, event_name: 'e', stripe_customer_id: 'cus_1', extra: { b: [1, null], a: undefined } };
+    expect(deriveIdentifier(stream, data)).toBe(`${DERIVED_IDENTIFIER_PREFIX}${sha256Hex(canonicalJson({ v: 1, stream, record: data }))}`);
+  });
+
+  it('canonicalText gives the same text as canonicalJson (property)', () => {
+    const value = fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.oneof(fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.double(), fc.jsonValue())));
+    fc.assert(fc.property(value, (v) => canonicalText(v) === canonicalJson(v)));
   });
 
   it.each([

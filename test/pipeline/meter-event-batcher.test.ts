@@ -161,6 +161,19 @@ describe('createMeterEventBatcher', () => {
     expect(emu.meterEvents().duplicatesIgnored).toBe(100);
   });
 
+  it('resends under a content key when a changed record reuses its own identifier (idempotency_error)', async () => {
+    const { send } = recordingSend();
+    const own = (value: number) => events(records(20).map((r, i) => ({ ...r, value, identifier: `own-${i}` })));
+    await submitAll(createMeterEventBatcher({ send, session: createMeterSession({ send }) }), own(1));
+    const rerun = await submitAll(createMeterEventBatcher({ send, session: createMeterSession({ send }) }), own(2));
+    expect(rerun.every((o) => o.kind === 'written')).toBe(true);
+    const log = streamLog();
+    expect(log.map((r) => r.status)).toEqual([200, 400, 200]);
+    expect(log[1]!.idempotencyKey).toBe(log[0]!.idempotencyKey);
+    expect(log[2]!.idempotencyKey).toMatch(/^dst-stripe-mev-c-/);
+    expect(emu.meterEventCount()).toBe(20);
+  });
+
   it('rejects a record without event_name before any request', async () => {
     const { send } = recordingSend();
     const result = toMeterEvent({ stripe_customer_id: 'cus_1', value: 1 }, { stream: 'usage' });
