@@ -90,7 +90,7 @@ export function toMeterEvent(data: Record<string, unknown>, options: { stream: s
 
 /**
  * `dst-stripe-me-` + sha256 hex of `canonicalJson({ v: 1, stream, record })`: stable across runs and key orders.
- * The text is built by `canonicalText`, which gives the same string as `canonicalJson` in about half the time
+ * The text is built by `canonicalText`, which gives the same string as `canonicalJson` faster (it reuses the sorted key order of recent record shapes)
  * (this runs once per event on the high-throughput path).
  */
 export function deriveIdentifier(stream: string, data: Record<string, unknown>): string {
@@ -118,13 +118,13 @@ export function canonicalText(value: unknown): string {
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
-      const keys = Object.keys(record).sort();
+      const { sorted, quoted } = orderOf(Object.keys(record));
       let out = '{';
       let first = true;
-      for (const key of keys) {
-        const member = record[key];
+      for (let i = 0; i < sorted.length; i += 1) {
+        const member = record[sorted[i]!];
         if (member === undefined) continue;
-        out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalText(member)}`;
+        out += `${first ? '' : ','}${quoted[i]}:${canonicalText(member)}`;
         first = false;
       }
       return `${out}}`;
@@ -137,6 +137,29 @@ export function canonicalText(value: unknown): string {
 /** One-shot `crypto.hash` (Node >= 20.12) skips the Hash object, about twice as fast for short text; createHash otherwise. */
 export const sha256Hex: (text: string) => string =
   typeof crypto.hash === 'function' ? (text) => crypto.hash('sha256', text, 'hex') : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
+interface KeyOrder {
+  keys: string[];
+  sorted: string[];
+  /** JSON.stringify of each sorted key. */
+  quoted: string[];
+}
+
+/** The last few key lists seen: records of one stream share their keys, so sorting and quoting them is done once. */
+const recentOrders: KeyOrder[] = [];
+
+function orderOf(keys: string[]): KeyOrder {
+  for (const order of recentOrders) {
+    if (order.keys.length === keys.length && order.keys.every((key, i) => key === keys[i])) return order;
+  }
+  const sorted = [...keys].sort();
+  const order = { keys, sorted, quoted: sorted.map((key) => JSON.stringify(key)) };
+  if (keys.length <= 64) {
+    recentOrders.unshift(order);
+    if (recentOrders.length > 8) recentOrders.pop();
+  }
+  return order;
+}
 
 function stringify(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
