@@ -6,6 +6,7 @@ import { allowedKeyOrigins, assertKeyMayGoTo, resolveBaseUrl } from './hosts.js'
 import { backoffDelay, parseRetryAfter, shouldRetry } from './retry.js';
 import { createTransport, type AttemptResult } from './transport.js';
 import type { Pacer, StripeOutcome, StripeRequest } from './types.js';
+import type { Rejection } from '../pipeline/sink.js';
 import { DEFAULT_API_VERSION, USER_AGENT } from './version.js';
 
 export interface RetryInfo {
@@ -134,11 +135,14 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
       }
       if (mapped.kind === 'config') throw scrubbed(mapped.error, scrub);
       const shouldRetryHeader = headerValue(result.headers, 'stripe-should-retry');
-      const retry = shouldRetry({ attempt, maxAttempts, status: result.status, errorCode: stripeCode, shouldRetryHeader, method: request.method, hasIdempotencyKey });
+      const replayed = headerValue(result.headers, 'idempotent-replayed') === 'true';
+      const retry = shouldRetry({ attempt, maxAttempts, status: result.status, errorCode: stripeCode, shouldRetryHeader, method: request.method, hasIdempotencyKey, replayed });
       if (!retry) {
         if (mapped.kind === 'rejected') {
           return { kind: 'rejected', status: result.status, rejection: mapped.rejection, body: result.body, attempts: attempt };
         }
+        const settled = settledServerError(result, requestId, shouldRetryHeader, replayed);
+        if (settled) return { kind: 'rejected', status: result.status, rejection: settled, body: result.body, attempts: attempt };
         const last = `status ${result.status}${stripeCode ? ` ${stripeCode}` : ''}${requestId ? `, Request-Id ${requestId}` : ''}`;
         const verdict = shouldRetryHeader?.trim().toLowerCase() === 'false' ? 'Stripe-Should-Retry: false' : undefined;
         throw gaveUp(where, attempt, last, verdict ?? last, attempt < maxAttempts && verdict === undefined);
@@ -151,6 +155,25 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
   }
 
   return { send, close: () => transport.close() };
+}
+
+/**
+ * A 5xx that Stripe itself says not to retry (`Stripe-Should-Retry: false`), or that it replayed from its
+ * idempotency store, will answer the same for this key: the record is refused (and counted), not the sync.
+ */
+function settledServerError(result: { status: number; body: unknown }, requestId: string | undefined, shouldRetryHeader: string | undefined, replayed: boolean): Rejection | undefined {
+  if (result.status < 500) return undefined;
+  const verdict = shouldRetryHeader?.trim().toLowerCase() === 'false';
+  if (!verdict && !replayed) return undefined;
+  const error = readStripeError(result.body);
+  const why = verdict ? 'Stripe answered Stripe-Should-Retry: false' : 'Stripe replayed the stored error for this idempotency key, so a retry with the same key cannot succeed';
+  return {
+    code: error.code ?? 'api_error',
+    type: error.type ?? 'api_error',
+    reason: `Stripe failed on this request (HTTP ${result.status}) and ${why}. Look it up by its Request-Id in the Stripe dashboard before re-sending it.`,
+    status: result.status,
+    requestId,
+  };
 }
 
 /** The sync ends with a transient error; it is safe to re-run because the idempotency keys repeat. */

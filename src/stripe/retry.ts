@@ -15,6 +15,8 @@ export interface RetryDecisionInput {
   shouldRetryHeader?: string;
   method: HttpMethod;
   hasIdempotencyKey: boolean;
+  /** The answer carried `Idempotent-Replayed: true`: Stripe is repeating a stored result. */
+  replayed?: boolean;
 }
 
 /** Network failures that happen before the request leaves this machine: nothing can have executed. */
@@ -30,7 +32,9 @@ const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOST
  *    a GET, a request carrying an idempotency key (Stripe replays the first result), or a
  *    connection that was never established (refused, DNS failure, unreachable). A POST/DELETE/...
  *    without a key that was reset, timed out or answered 5xx may have executed, so it is not retried;
- * 5. any other status (400, 401, 402, 403, 404, 424, ...) is the request's fault: not retried.
+ * 5. a 5xx that Stripe replayed from its idempotency store will be replayed on every retry with the
+ *    same key: not retried;
+ * 6. any other status (400, 401, 402, 403, 404, 424, ...) is the request's fault: not retried.
  */
 export function shouldRetry(input: RetryDecisionInput): boolean {
   if (input.attempt >= input.maxAttempts) return false;
@@ -43,7 +47,7 @@ export function shouldRetry(input: RetryDecisionInput): boolean {
   if (status === undefined) {
     return repeatIsHarmless || NOT_SENT_CODES.has(input.networkErrorCode ?? '');
   }
-  if (status >= 500) return repeatIsHarmless;
+  if (status >= 500) return repeatIsHarmless && input.replayed !== true;
   return false;
 }
 

@@ -66,16 +66,35 @@ describe('write against the emulator', () => {
     expect(r.messages.filter((m) => m.type === 'STATE')).toHaveLength(1);
   });
 
-  it('faults (429, 409, 500, resets before and after create) still yield exactly one object per record', async () => {
-    emulator.setFaults({ rate: 0.25, kinds: ['429', 'lock_timeout', '500', '500_retry', 'reset_before', 'reset_after'], seed: 7 });
+  it('faults Stripe lets a client retry (429, 409, 500 with Stripe-Should-Retry: true, resets before and after create) still yield exactly one object per record', async () => {
+    emulator.setFaults({ rate: 0.25, kinds: ['429', 'lock_timeout', '500_retry', 'reset_before', 'reset_after'], seed: 7 });
     try {
       const messages = [...customers(150), stateLine('crm', 1)];
       const r = await writeToEmulator({ url: emulator.url, config: template('customers'), streams: [{ name: 'crm', primary_key: pk }], messages });
       expect(r.code, r.stdout.slice(-2000)).toBe(0);
       expect(emulator.count('customers')).toBe(150);
-      const emails = new Set(emulator.objects('customers').map((c) => c.email));
-      expect(emails.size).toBe(150);
+      expect(new Set(emulator.objects('customers').map((c) => c.email)).size).toBe(150);
       expect(emulator.requestLog().filter((q) => q.fault).length).toBeGreaterThan(10);
+      expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 150, rejectedRecordCount: 0 });
+    } finally {
+      emulator.setFaults({});
+    }
+  });
+
+  it.each([
+    ['500', 'replayed the stored error'],
+    ['500_no_retry', 'Stripe-Should-Retry: false'],
+  ] as const)('a %s fault (stored for the key, or marked not to retry) refuses that record only, with its Request-Id', async (fault, why) => {
+    emulator.setFaults({ schedule: [fault] });
+    try {
+      const r = await writeToEmulator({ url: emulator.url, config: { ...template('customers'), max_concurrency: 1 }, streams: [{ name: 'crm', primary_key: pk }], messages: [...customers(5), stateLine('crm', 1)] });
+      expect(r.code).toBe(0);
+      expect(emulator.count('customers')).toBe(4);
+      const warnings = r.messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').map((m) => m.log.message as string);
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toContain(why);
+      expect(warnings[0]).toMatch(/HTTP 500, Request-Id req_/);
+      expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 5, rejectedRecordCount: 1 });
     } finally {
       emulator.setFaults({});
     }

@@ -178,10 +178,19 @@ describe('createStripeClient: retries', () => {
     expect(h.pacer.acquired).toBe(1);
   });
 
-  it('obeys Stripe-Should-Retry: false', async () => {
+  it('obeys Stripe-Should-Retry: false: a 500 it will not retry refuses the record, not the sync', async () => {
     const h = await harness([stripeError(500, { type: 'api_error' }, { 'stripe-should-retry': 'false' }), ok]);
-    const error = await failure(h.client.send(create));
-    expect(error.failureType).toBe('transient_error');
+    const outcome = await h.client.send(create);
+    expect(outcome).toMatchObject({ kind: 'rejected', status: 500, attempts: 1, rejection: { type: 'api_error', status: 500 } });
+    expect(outcome.kind === 'rejected' && outcome.rejection.reason).toContain('Stripe-Should-Retry: false');
+    expect(h.stub.requests).toHaveLength(1);
+  });
+
+  it('does not retry a 500 that Stripe replayed from its idempotency store', async () => {
+    const h = await harness([stripeError(500, { type: 'api_error' }, { 'idempotent-replayed': 'true' }), ok]);
+    const outcome = await h.client.send(create);
+    expect(outcome).toMatchObject({ kind: 'rejected', status: 500, attempts: 1 });
+    expect(outcome.kind === 'rejected' && outcome.rejection.reason).toContain('replayed the stored error');
     expect(h.stub.requests).toHaveLength(1);
   });
 
