@@ -1,4 +1,5 @@
-// P4: meter events per second end to end (record → toMeterEvent → batcher → client → emulator), no rate limit.
+// P4: meter events/s end to end (record → toMeterEvent → batcher → client → emulator, no rate limit); headline with the
+// emulator in its own process, details with it sharing the connector's thread.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -64,7 +65,7 @@ async function measure(total: number, concurrency: number, emu: Emu): Promise<Me
   const send = client.send;
   try {
     const session = createMeterSession({ send });
-    await drive(2_000, -1, send, session, concurrency); // warm-up: JIT, sockets, the session
+    await drive(10_000, -1, send, session, concurrency); // warm-up: JIT tiers, sockets, the session
     const warm = await emu.counted();
     const cpu = process.cpuUsage();
     const emulatorCpu = emu.cpuSeconds?.();
