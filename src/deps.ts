@@ -1,13 +1,13 @@
-// The production dependencies of the commands: the Stripe sink, the credential check, the destination catalog.
+// The production dependencies of the commands, loaded on first use so `spec` starts without the HTTP stack.
 import type { ConnectorDeps } from './run.js';
-import { createSinkForConfig } from './stripe-sink-factory.js';
-import { verifyCredentials } from './commands/verify-credentials.js';
-import { buildDestinationCatalog } from './commands/discover-catalog.js';
 
 export function defaultDeps(): ConnectorDeps {
   return {
-    createSink: ({ config, catalog, emitter }) => createSinkForConfig({ config, catalog, emitter, tty: process.stderr.isTTY ? process.stderr : null }),
-    verify: verifyCredentials,
-    buildCatalog: buildDestinationCatalog,
+    createSink: async ({ config, catalog, emitter }) => {
+      const { createSinkForConfig } = await import('./stripe-sink-factory.js');
+      return createSinkForConfig({ config, catalog, emitter, tty: process.stderr.isTTY ? process.stderr : null });
+    },
+    verify: async (config) => (await import('./commands/verify-credentials.js')).verifyCredentials(config),
+    buildCatalog: async () => (await import('./commands/discover-catalog.js')).buildDestinationCatalog(),
   };
 }

@@ -4,10 +4,9 @@ import { createRedactor, type Redactor } from './config/redact.js';
 import { createEmitter } from './protocol/emitter.js';
 import { toConnectorError } from './protocol/errors.js';
 import { parseCommand, UsageError, USAGE } from './cli.js';
-import { runSpec } from './commands/spec.js';
-import { runCheck, type CredentialCheck } from './commands/check.js';
-import { runDiscover, type CatalogBuilder } from './commands/discover.js';
-import { runWriteCommand, type SinkFactory } from './commands/write.js';
+import type { CredentialCheck } from './commands/check.js';
+import type { CatalogBuilder } from './commands/discover.js';
+import type { SinkFactory } from './commands/write.js';
 
 export interface ConnectorDeps {
   createSink: SinkFactory;
@@ -27,7 +26,7 @@ export interface RunOptions {
   maxInFlight?: number;
 }
 
-/** Runs one command; resolves to the exit code. Never throws. */
+/** Runs one command; resolves to the exit code. Never throws. Command modules load on demand (fast `spec`). */
 export async function runConnector(options: RunOptions): Promise<number> {
   let redact: Redactor = createRedactor();
   const emitter = createEmitter(options.stdout, (s) => redact(s));
@@ -45,12 +44,13 @@ export async function runConnector(options: RunOptions): Promise<number> {
   try {
     switch (command.name) {
       case 'spec':
-        return runSpec(emitter);
+        return (await import('./commands/spec.js')).runSpec(emitter);
       case 'check':
-        return await runCheck({ configPath: command.config, emitter, verify: options.deps.verify, onConfig });
+        return await (await import('./commands/check.js')).runCheck({ configPath: command.config, emitter, verify: options.deps.verify, onConfig });
       case 'discover':
-        return await runDiscover({ configPath: command.config, emitter, build: options.deps.buildCatalog, onConfig });
+        return await (await import('./commands/discover.js')).runDiscover({ configPath: command.config, emitter, build: options.deps.buildCatalog, onConfig });
       case 'write': {
+        const { runWriteCommand } = await import('./commands/write.js');
         const summary = await runWriteCommand({
           configPath: command.config,
           catalogPath: command.catalog,

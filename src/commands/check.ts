@@ -17,9 +17,9 @@ export async function runCheck(options: { configPath: string; emitter: Emitter; 
     options.onConfig?.(raw);
     const result = validateConfig(raw);
     if (!result.ok) throw configErrorFor(result.problems);
-    checkSettings(result.config);
+    const notes = checkSettings(result.config);
     const message = await options.verify(result.config);
-    emitter.emit(connectionStatusMessage('SUCCEEDED', message));
+    emitter.emit(connectionStatusMessage('SUCCEEDED', [message, ...notes].join(' ')));
   } catch (error) {
     const failure = toConnectorError(error);
     const text = failure instanceof ConnectorError && failure.failureType !== 'system_error' ? failure.message : `${failure.message} (${failure.internalMessage})`;

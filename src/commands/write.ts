@@ -30,8 +30,9 @@ export async function runWriteCommand(options: WriteCommandOptions): Promise<Wri
   const result = validateConfig(raw);
   if (!result.ok) throw configErrorFor(result.problems);
   const config = result.config;
-  checkSettings(config);
+  const notes = checkSettings(config);
   const catalog = parseCatalog(await readJsonFile(options.catalogPath, 'catalog'));
+  for (const note of notes) options.emitter.log('WARN', note);
   const sink = await options.createSink({ config, catalog, emitter: options.emitter });
   const summary = await runWrite({
     catalog,
