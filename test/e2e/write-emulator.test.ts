@@ -148,3 +148,54 @@ describe('write against the emulator', () => {
     expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 4, rejectedRecordCount: 1 });
   });
 });
+
+describe('data activation and meter events through write', () => {
+  it('one connection writes customers from one stream and prices (upsert) from another', async () => {
+    const product = await fetch(`${emulator.url}/v1/products`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Gold&id=prod_gold' });
+    expect(product.status).toBe(200);
+    const messages = [
+      recordLine('crm_contacts', { email: 'a@example.com' }),
+      recordLine('plan_prices', { external_id: 'gold-monthly', product: 'prod_gold', currency: 'usd', unit_amount: 1000 }),
+      stateLine('crm_contacts', 1),
+      recordLine('plan_prices', { external_id: 'gold-monthly', product: 'prod_gold', currency: 'usd', unit_amount: 1000, nickname: 'Gold monthly' }),
+      stateLine('plan_prices', 1),
+    ];
+    const r = await writeToEmulator({
+      url: emulator.url,
+      config: template('products'),
+      streams: [
+        { name: 'crm_contacts', destination_object_name: 'customers', destination_sync_mode: 'append' },
+        { name: 'plan_prices', destination_object_name: 'prices', destination_sync_mode: 'append_dedup', primary_key: [['external_id']] },
+      ],
+      messages,
+    });
+    expect(r.code, r.stdout.slice(-1500)).toBe(0);
+    expect(emulator.count('customers')).toBe(1);
+    expect(emulator.count('prices')).toBe(1);
+    const price = emulator.objects('prices')[0]!;
+    expect(price.nickname).toBe('Gold monthly');
+    expect((price.metadata as Record<string, string>).external_id).toBe('gold-monthly');
+    expect(emulator.count('products')).toBe(1);
+  });
+
+  it('meter events through the v2 stream: batched, and a re-run bills nothing twice', async () => {
+    const cus = await fetch(`${emulator.url}/v1/customers`, { method: 'POST', headers: { authorization: `Bearer ${TEST_KEY}` } });
+    const customer = ((await cus.json()) as { id: string }).id;
+    const events = Array.from({ length: 250 }, (_, i) => recordLine('usage', { event_name: 'api_calls', stripe_customer_id: customer, value: i + 1, timestamp: 1764200000 + i }));
+    const messages = [...events, stateLine('usage', 1), recordLine('usage', { stripe_customer_id: customer, value: 1 }), stateLine('usage', 2)];
+    const config = template('billing_meter_events', { meter_events_api: 'v2_stream' });
+    const first = await writeToEmulator({ url: emulator.url, config, streams: [{ name: 'usage' }], messages });
+    expect(first.code, first.stdout.slice(-1500)).toBe(0);
+    expect(emulator.meterEventCount()).toBe(250);
+    const streamCalls = emulator.requestLog().filter((q) => q.path === '/v2/billing/meter_event_stream');
+    expect(streamCalls.length).toBeGreaterThanOrEqual(3);
+    expect(streamCalls.length).toBeLessThan(250);
+    expect(first.messages.filter((m) => m.type === 'STATE').map((m) => m.state.destinationStats)).toEqual([
+      { recordCount: 250, rejectedRecordCount: 0 },
+      { recordCount: 1, rejectedRecordCount: 1 },
+    ]);
+    const rerun = await writeToEmulator({ url: emulator.url, config, streams: [{ name: 'usage' }], messages });
+    expect(rerun.code).toBe(0);
+    expect(emulator.meterEventCount()).toBe(250);
+  });
+});
