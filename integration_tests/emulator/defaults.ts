@@ -38,7 +38,8 @@ export function defaultsFor(object: string, body: Body): Body {
     case 'charge':
       return { status: 'succeeded', paid: true, captured: body['capture'] !== false, refunded: false, amount_refunded: 0 };
     case 'refund':
-      return { status: 'succeeded' };
+      // Refunds to payment methods without native refunds wait for the customer (instructions by email).
+      return { status: body['instructions_email'] ? 'requires_action' : 'succeeded' };
     case 'credit_note':
       return { status: 'issued' };
     case 'quote':

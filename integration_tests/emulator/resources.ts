@@ -1,4 +1,5 @@
 // The v1 REST surface: routes a request to a resource and validates it, then executes it on the store.
+import { planAction } from './actions.js';
 import { ApiError, invalid, noSuch, unrecognizedUrl } from './errors.js';
 import { defaultsFor, references } from './defaults.js';
 import { newId } from './ids.js';
@@ -49,6 +50,8 @@ export function planV1(req: V1Request, deps: V1Deps): Execute {
   if (method === 'GET' && path === '/v1/account') return () => ok(account(req.account));
   const search = /^\/v1\/([a-z_]+)\/search$/.exec(path);
   if (search && method === 'GET' && searchable.has(search[1]!)) return () => ok(runSearch(search[1]!, req, deps.store));
+  const action = planAction(req, deps.store, now);
+  if (action) return () => ok(action());
   for (const route of routes) {
     const c = route.collection.exec(path);
     if (c) {

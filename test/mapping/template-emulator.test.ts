@@ -58,19 +58,45 @@ async function prepare(resource: ResourceType): Promise<(name: string) => string
   return resolve;
 }
 
-/** The emulator routes collection and item paths only; cancel/void endpoints are not emulated yet. */
-const emulated = (resource: ResourceType, operation: TemplateOperation): boolean =>
-  !(operation === 'delete' && listResources().find((r) => r.name === resource)?.delete?.kind === 'action');
-
 const cases = listResources().flatMap((r) => r.operations.map((operation) => [r.name, operation] as const));
 
+/** Where a delete is an action endpoint (cancel or void), the state the object must end in. */
+const endedState: Partial<Record<ResourceType, string>> = { payment_intents: 'canceled', setup_intents: 'canceled', quotes: 'canceled', credit_notes: 'void' };
+
 describe('template mode against the emulator', () => {
-  it.each(cases.filter(([r, o]) => emulated(r, o)))('%s %s', async (resource, operation) => {
+  it('covers every cancel/void delete', () => {
+    const actions = listResources().filter((r) => r.delete?.kind === 'action').map((r) => r.name).sort();
+    expect(actions).toEqual([...Object.keys(endedState), 'refunds'].sort());
+  });
+
+  // A refund that already succeeded cannot be canceled (Stripe cancels only refunds in requires_action);
+  // the example refund is a card refund, so its delete is the refusal tested below.
+  it.each(cases.filter(([r, o]) => !(r === 'refunds' && o === 'delete')))('%s %s', async (resource, operation) => {
     const resolve = await prepare(resource);
     if (operation === 'create') return;
     const example = exampleFor(resource, operation)!;
     const outcome = await run(mapper(resource, operation, example.matchingKey)(fillPlaceholders(example.record, resolve)));
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ kind: 'success' });
+    const ended = operation === 'delete' ? endedState[resource] : undefined;
+    if (ended) expect(emulator.objects(resource).find((o) => o.id === resolve('self'))).toMatchObject({ status: ended });
+  });
+
+  it('refunds delete cancels a refund that waits for customer action, and is refused for a succeeded one', async () => {
+    const resolve = await prepare('refunds');
+    const succeeded = await run(mapper('refunds', 'delete')({ id: resolve('self') }));
+    expect(succeeded).toMatchObject({ kind: 'rejected', status: 400 });
+    const waiting = await run(mapper('refunds', 'create')({ charge: resolve('charges'), instructions_email: 'ada@example.com' }));
+    const id = (waiting as { body: { id: string; status: string } }).body.id;
+    expect((waiting as { body: { status: string } }).body.status).toBe('requires_action');
+    expect(await run(mapper('refunds', 'delete')({ id }))).toMatchObject({ kind: 'success' });
+    expect(emulator.objects('refunds').find((o) => o.id === id)).toMatchObject({ status: 'canceled' });
+    const cancels = emulator.requestLog().filter((q) => q.method === 'POST' && q.path.endsWith('/cancel') && q.path.startsWith('/v1/refunds/'));
+    expect(cancels.map((q) => q.path)).toEqual([`/v1/refunds/${resolve('self')}/cancel`, `/v1/refunds/${id}/cancel`]);
+  });
+
+  it('a delete whose object is gone counts as deleted for cancel and void too', async () => {
+    expect(await run(mapper('payment_intents', 'delete')({ id: 'pi_missing' }))).toMatchObject({ kind: 'success', status: 404 });
+    expect(await run(mapper('credit_notes', 'delete')({ id: 'cn_missing' }))).toMatchObject({ kind: 'success', status: 404 });
   });
 
   it('upsert by external key creates once, then updates the same object', async () => {
