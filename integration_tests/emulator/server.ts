@@ -69,6 +69,7 @@ async function dispatch(state: EmulatorState, req: IncomingMessage, res: ServerR
   const log: LoggedRequest = { method, path, host: req.headers.host, status: 0, at: Date.now() };
   const contentType = req.headers['content-type'];
   if (contentType) log.contentType = contentType;
+  if (query) log.query = query;
   if (raw) log.body = raw.length > maxLoggedBody ? raw.slice(0, maxLoggedBody) : raw;
   state.record(log);
   if (path.startsWith('/v1/') || path.startsWith('/v2/')) return handleApi(state, req, res, raw, path, query, log);

@@ -61,6 +61,8 @@ export interface LoggedRequest {
   /** 0 when the connection was dropped without an answer. */
   status: number;
   contentType?: string;
+  /** The raw query string (after `?`), when there is one. */
+  query?: string;
   account?: string;
   /** Raw body, cut to 4 KiB. */
   body?: string;
