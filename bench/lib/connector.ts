@@ -47,6 +47,8 @@ export interface WriteRun {
   /** stdout lines that were not STATE (logs, traces). */
   otherLines: number;
   peakRssKiB: number;
+  /** CPU seconds of the connector process, sampled every 100 ms until it closed stdout. */
+  cpuSeconds: number;
   /** The connector's TRACE ERROR messages and its stderr, cut to 2 KiB, for diagnosis. */
   errors: string;
 }
@@ -98,7 +100,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteRun> {
     });
     const [exitCode] = await Promise.all([exited, read, fed]);
     const wallMs = performance.now() - started;
-    return { exitCode, wallMs, states: stateTimes.length, stateTimes, otherLines, peakRssKiB: rss.stop(), errors: errors.slice(0, 2048) };
+    return { exitCode, wallMs, states: stateTimes.length, stateTimes, otherLines, peakRssKiB: rss.stop(), cpuSeconds: rss.cpuSeconds(), errors: errors.slice(0, 2048) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

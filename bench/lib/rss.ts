@@ -1,9 +1,12 @@
-// Samples a child process's peak resident memory from /proc/<pid>/status (VmHWM, else VmRSS) on an interval.
+// Samples a child process's peak resident memory from /proc/<pid>/status (VmHWM, else VmRSS) and its CPU time, on an interval.
 import { readFileSync } from 'node:fs';
+import { processCpuSeconds } from './emulator-process.js';
 
 export interface RssSampler {
   /** Highest value seen so far, in KiB (0 when /proc is unavailable). */
   peakKiB(): number;
+  /** CPU seconds (user + system) at the last successful sample. */
+  cpuSeconds(): number;
   /** Takes a last sample, stops the timer and answers the peak in KiB. */
   stop(): number;
 }
@@ -17,9 +20,12 @@ function readPeakKiB(text: string): number {
 
 export function sampleRss(pid: number, everyMs = 100): RssSampler {
   let peak = 0;
+  let cpu = Number.NaN;
   const tick = (): void => {
     try {
       peak = Math.max(peak, readPeakKiB(readFileSync(`/proc/${pid}/status`, 'utf8')));
+      const seconds = processCpuSeconds(pid);
+      if (Number.isFinite(seconds)) cpu = seconds;
     } catch {
       // the process is gone, or there is no /proc on this system
     }
@@ -29,6 +35,7 @@ export function sampleRss(pid: number, everyMs = 100): RssSampler {
   timer.unref();
   return {
     peakKiB: () => peak,
+    cpuSeconds: () => cpu,
     stop() {
       tick();
       clearInterval(timer);
