@@ -73,12 +73,17 @@ function errorOf(rejection: Rejection): NonNullable<ForwardedResponse['error']> 
 
 const KEY_PATTERN = /(sk|rk)_(live|test)_[A-Za-z0-9]+/g;
 
+/** Fields of Stripe answers that hold a credential (a v2 meter event session's bearer token). */
+const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['authentication_token']);
+
+const maskCredentials = (key: string, value: unknown): unknown => (CREDENTIAL_FIELDS.has(key) && typeof value === 'string' ? MASK : value);
+
 /**
- * Serializes a payload and masks every secret (as it reads inside JSON text) and anything shaped
- * like a Stripe secret or restricted key.
+ * Serializes a payload and masks every secret (as it reads inside JSON text), credential fields of
+ * Stripe's answers, and anything shaped like a Stripe secret or restricted key.
  */
 export function serializeRedacted(payload: unknown, secrets: readonly string[]): string {
-  let text = JSON.stringify(payload);
+  let text = JSON.stringify(payload, maskCredentials);
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (secret.length < 4) continue;

@@ -133,6 +133,17 @@ describe('response webhook', () => {
     expect(r.stdout + r.stderr).not.toContain(TOKEN);
   });
 
+  it('never forwards a meter event session token (a credential) from a manual v2 call', async () => {
+    const manualConfig = { ...config({}), configuration: { mode: 'manual', url: '/v2/billing/meter_event_session', body: '{}' } };
+    const r = await writeToEmulator({ url: emulator.url, config: manualConfig, streams: [{ name: 's' }], messages: [recordLine('s', { n: 1 })] });
+    expect(r.code, r.stdout).toBe(0);
+    const [d] = receiver.deliveries;
+    expect(d!.body).toMatchObject({ operation: 'POST', request: { method: 'POST', path: '/v2/billing/meter_event_session' }, response: { status: 200 }, outcome: 'written' });
+    expect(d!.body.response.body.object).toBe('v2.billing.meter_event_session');
+    expect(d!.body.response.body.authentication_token).toBe('**********');
+    expect(d!.raw).not.toMatch(/"authentication_token":"(?!\*)/);
+  });
+
   it('forwards refusals with their error fields: before a request (validation) and from Stripe (with its Request-Id)', async () => {
     const customer = await fetch(`${emulator.url}/v1/customers`, { method: 'POST', headers: { authorization: 'Bearer sk_test_emulator', 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=Ada' }).then((res) => res.json() as Promise<{ id: string }>);
     const messages = [
