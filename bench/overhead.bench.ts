@@ -2,7 +2,10 @@
 // sending the same form bodies and headers at the same concurrency, both against one emulator in its own process.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { createStripeClient } from '../src/stripe/client.js';
+import { createTransport } from '../src/stripe/transport.js';
+import { createPacer } from '../src/pipeline/pacer.js';
 import { encodeForm } from '../src/stripe/encode.js';
 import { deriveIdempotencyKey } from '../src/stripe/idempotency.js';
 import { DEFAULT_API_VERSION, USER_AGENT } from '../src/stripe/version.js';
@@ -51,7 +54,7 @@ interface Pair {
 export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]> {
   const total = quick ? 5_000 : 20_000;
   const rounds = quick ? 1 : 2;
-  const profileDir = process.env['P2_PROFILE'] ? join(fileURLToPath(new URL('./results/', import.meta.url)), 'profiles') : undefined;
+  const profileDir = process.env['P2_PROFILE'] ? join(tmpdir(), 'dst-stripe-p2-profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const emulator = await startEmulatorProcess({ rateLimit: null });
   try {
@@ -64,6 +67,11 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
     const connector = best((p) => p.connector);
     const ratio = connector / raw;
     const last = pairs[pairs.length - 1]!;
+    // Attribution, in this process (the same one as the raw loop): got through our transport, then the whole client.
+    await emulator.reset();
+    const transportRps = total / (await loop(rawRequests(total, 'p2transport'), transportSender(emulator.url)));
+    await emulator.reset();
+    const clientRps = total / (await loop(rawRequests(total, 'p2client'), clientSender(emulator.url)));
     return [{
       id: 'P2',
       name: 'connector overhead: write records/s ÷ raw node:http loop (concurrency 32)',
@@ -79,6 +87,8 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
         connectorRps: Math.round(connector),
         connectorRpsWholeProcess: Math.round(best((p) => p.connectorWhole)),
         perRound: pairs.map((p) => `raw ${Math.round(p.raw)} / connector ${Math.round(p.connector)}`).join('; '),
+        transportOnlyRps: Math.round(transportRps),
+        clientOnlyRps: Math.round(clientRps),
         connectorCpuUsPerRecord: round((last.connectorCpu * 1e6) / total, 1),
         emulatorCpuUsPerRecordRaw: round((last.emulatorCpuRaw * 1e6) / total, 1),
         emulatorCpuUsPerRecordConnector: round((last.emulatorCpuConnector * 1e6) / total, 1),
@@ -119,5 +129,52 @@ async function pair(emulator: EmulatorProcess, total: number, tag: string, profi
     emulatorCpuRaw,
     emulatorCpuConnector,
     written,
+  };
+}
+
+type Sender = { send(r: RawRequest, i: number): Promise<boolean>; close(): void };
+
+/** Sends every request through `sender`, `concurrency` at a time; answers the seconds taken. */
+async function loop(requests: RawRequest[], sender: Sender): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < requests.length) {
+          const i = next++;
+          if (!(await sender.send(requests[i]!, i))) throw new Error(`P2: request ${i} failed`);
+        }
+      }),
+    );
+    return (performance.now() - started) / 1000;
+  } finally {
+    sender.close();
+  }
+}
+
+/** Our got-based transport alone: pre-encoded body and headers, one attempt each. */
+function transportSender(baseUrl: string): Sender {
+  const transport = createTransport({ timeoutMs: 60_000 });
+  const url = new URL('/v1/customers', baseUrl);
+  return {
+    async send(r) {
+      const result = await transport.attempt({ url, method: 'POST', headers: r.headers, body: r.body });
+      return result.kind === 'response' && result.status === 200;
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** The whole Stripe client (URL checks, headers, form encoding, pacer, retry loop, answer mapping) without the pipeline. */
+function clientSender(baseUrl: string): Sender {
+  const client = createStripeClient({ apiKey: 'sk_test_emulator', apiBaseUrl: baseUrl, pacer: createPacer({ mode: 'test', requestsPerSecond: 10_000 }) });
+  return {
+    async send(r) {
+      const body = Object.fromEntries(new URLSearchParams(r.body)) as Record<string, unknown>;
+      const outcome = await client.send({ method: 'POST', path: r.path, body, format: 'form', idempotencyKey: r.headers['idempotency-key'] });
+      return outcome.kind === 'success';
+    },
+    close: () => client.close(),
   };
 }
