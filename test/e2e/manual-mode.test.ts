@@ -162,16 +162,16 @@ describe('manual mode against the emulator', () => {
   });
 
   it.each([
-    ['an unclosed object', '{"email": "{message.email}",\n  "name": "x"', /configuration\.body: line 2, column \d+/],
-    ['a lone brace in a string', '{\n  "note": "a { b"\n}', /configuration\.body: line 2, column \d+/],
-    ['a placeholder that is not one', '{"email": {message..email}}', /configuration\.body: line 1, column \d+/],
+    ['an unclosed object', '{"email": "{message.email}",\n  "name": "x"', 'configuration.body: line 2, column 14: expected "," or "}"'],
+    ['a lone brace in a string', '{\n  "note": "a { b"\n}', 'configuration.body: line 2, column 14: write {{ for a literal brace'],
+    ['a placeholder that is not one', '{"email": {message..email}}', 'configuration.body: line 1, column 20: expected a field name'],
   ])('a bad template (%s) fails the write with a config_error TRACE naming line and column', async (_name, body, where) => {
     const r = await writeToEmulator({ url: emulator.url, config: manual({ url: '/v1/customers', body }), streams: [{ name: 'crm' }], messages: [recordLine('crm', row(5))] });
     expect(r.code).toBe(1);
     assertProtocolLines(r.stdout);
     const trace = r.messages.find((m) => m.type === 'TRACE' && m.trace.type === 'ERROR');
     expect(trace?.trace.error.failure_type).toBe('config_error');
-    expect(trace?.trace.error.message).toMatch(where);
+    expect(trace?.trace.error.message).toContain(where);
     expect(apiRequests()).toHaveLength(0);
   });
 
