@@ -29,9 +29,11 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
 
 function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Map<string, string>): StreamMapper {
   const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
+  const configuration = config.configuration;
+  const manualTargetsObject = configuration.mode === 'manual' && (configuration.url.split('?', 1)[0] ?? '').includes('{message.');
   const idempotencyKey = (operation: string, resource: string, data: Record<string, unknown>) =>
     deriveIdempotencyKey({
-      source,
+      source: keySourceFor(source, operation, manualTargetsObject),
       stream: stream.stream.name,
       namespace: stream.stream.namespace ?? undefined,
       operation,
@@ -40,7 +42,6 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
       record: data,
       field: config.idempotency_key?.field,
     });
-  const configuration = config.configuration;
   if (configuration.mode === 'manual') {
     const map = createManualMapper({ configuration, apiBaseUrl: config.api_base_url, idempotencyKey });
     return { map, label: `${configuration.method ?? 'POST'} ${configuration.url}`, meterStream: false };
@@ -56,4 +57,16 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
     knownIds,
   });
   return { map, label: `${plan.resource}/${plan.operation}`, meterStream };
+}
+
+/**
+ * With `auto`, creates are keyed by the primary key (a re-run with edited content cannot create a
+ * second object), while changes to an existing object (update, upsert by id, delete, a manual call
+ * whose path names an object) are keyed by content: two different updates of one object in a sync
+ * must both apply, and Stripe refuses a key reused with other parameters.
+ */
+export function keySourceFor(source: IdempotencyKeySource, operation: string, manualTargetsObject: boolean): IdempotencyKeySource {
+  if (source !== 'auto') return source;
+  const changesExisting = operation === 'update' || operation === 'upsert' || operation === 'delete' || manualTargetsObject;
+  return changesExisting ? 'content' : 'auto';
 }

@@ -2,7 +2,7 @@
 import type { AirbyteRecordMessage } from '../generated/protocol.js';
 import type { MappedRequest, Send } from '../mapping/types.js';
 import type { StripeOutcome } from '../stripe/types.js';
-import { ConnectorError, configError } from '../protocol/errors.js';
+import { ConnectorError, configError, transientError } from '../protocol/errors.js';
 import type { RecordContext, RecordOutcome, Sink } from './sink.js';
 import type { KeyedScheduler } from './keyed-scheduler.js';
 import { SchedulerAbortedError } from './keyed-scheduler.js';
@@ -50,7 +50,7 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     const result = await parts.forwarder.forward(doc);
     if (result.ok) return;
     const text = `Could not forward the response of record #${context.position} of stream "${context.stream}" to the webhook: ${result.reason}`;
-    if (parts.onRecordError === 'fail') throw configError(`${text}. The sync stops (on_record_error = fail).`);
+    if (parts.onRecordError === 'fail') throw transientError(`${text}. The sync stops (on_record_error = fail); the records were written to Stripe, and a re-run replays them without duplicates.`);
     parts.log('WARN', text);
   }
 

@@ -79,11 +79,8 @@ describe('manual mode against the emulator', () => {
     expect(replays[1]!.idempotencyKey).toBe(replays[0]!.idempotencyKey);
   });
 
-  // Defect (src/stripe/idempotency.ts / src/pipeline/stream-mappers.ts, not manual mode's own code): with
-  // idempotency_key.source auto and a primary key, the key is derived from the primary key alone, so a
-  // second update of the same object with other values reuses the key and Stripe refuses it with
-  // idempotency_error. This test states the expected behaviour and fails until that is fixed.
-  it.fails('two updates of one object with different values in one sync both apply (primary key declared)', async () => {
+  // Changes to an existing object are keyed by content, so a second, different update is not refused as a key reuse.
+  it('two updates of one object with different values in one sync both apply (primary key declared)', async () => {
     await writeToEmulator({ url: emulator.url, config: manual({ url: '/v1/customers', body: crmBody }), streams: [{ name: 'crm' }], messages: [recordLine('crm', row(7))] });
     const id = emulator.objects('customers')[0]!.id;
     const update = manual({ url: '/v1/customers/{message.customer_id}', body: '{"metadata": {"tier": "{message.tier}"}}' });
