@@ -90,7 +90,7 @@ export type RequestTimeoutSeconds = number;
  */
 export type WhenARecordIsRefused = 'skip' | 'fail';
 /**
- * `auto`: the record's primary key when the catalog declares one, else its content. `content`: a hash of the record's content. `primary_key`: the catalog's primary key (records without one are refused). `field`: a named record field. `off`: send no key (retries of creates become unsafe and are not retried).
+ * `auto`: creates are keyed by the record's primary key when the catalog declares one (else its content), so a re-run cannot create twice; updates, upserts and deletes are keyed by content, so two different changes to one object both apply. `content`: a hash of the record's content. `primary_key`: the catalog's primary key (records without one are refused). `field`: a named record field. `off`: send no key (creates are then not retried after a network error, since a repeat could create twice).
  */
 export type KeySource = 'auto' | 'content' | 'primary_key' | 'field' | 'off';
 /**
