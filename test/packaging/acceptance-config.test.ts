@@ -38,7 +38,7 @@ describe('acceptance-test-config.yml', () => {
     for (const path of paths) expect(existsSync(packagePath(path)), path).toBe(true);
   });
 
-  it(`holds a spec_path equal to what \`spec\` prints (if not, run `npm run generate`)`, () => {
+  it(`holds a spec_path equal to what \`spec\` prints (if not, run npm run generate)`, () => {
     for (const { spec_path } of config.acceptance_tests.spec.tests) {
       expect(JSON.parse(readFileSync(packagePath(spec_path), 'utf8'))).toEqual(connectorSpecification());
     }
