@@ -8,6 +8,7 @@ import { keyMode } from './stripe/mode.js';
 import { createPacer } from './pipeline/pacer.js';
 import { createKeyedScheduler } from './pipeline/keyed-scheduler.js';
 import { targetConcurrency } from './pipeline/concurrency.js';
+import { createOccupancyGauge } from './pipeline/occupancy.js';
 import { createStats } from './pipeline/stats.js';
 import { createProgressReporter } from './pipeline/progress.js';
 import { createResponseForwarder } from './pipeline/responses.js';
@@ -32,8 +33,12 @@ export function createSinkForConfig(options: SinkFactoryOptions): Sink & { obser
   const mode = keyMode(config.api_key);
   const pacer = createPacer({ mode, requestsPerSecond: config.requests_per_second });
   const maxConcurrency = config.max_concurrency ?? 32;
+  // A slot is busy for a whole send, retries, backoff and timeouts included, not only for one answered
+  // attempt: sizing on attempt latency alone leaves one slot for a fast Stripe, and a record backing
+  // off after a fault then stalls every other record.
+  const occupancy = createOccupancyGauge();
   const scheduler = createKeyedScheduler({
-    concurrency: () => targetConcurrency({ rate: pacer.rate(), latencyMs: pacer.latency(), max: maxConcurrency }),
+    concurrency: () => targetConcurrency({ rate: pacer.rate(), latencyMs: Math.max(pacer.latency(), occupancy.ms() ?? 0), max: maxConcurrency }),
     maxConcurrency,
   });
   const stats = createStats();
@@ -72,7 +77,7 @@ export function createSinkForConfig(options: SinkFactoryOptions): Sink & { obser
     const seconds = (Date.now() - startedAt) / 1000;
     return seconds > 0 ? (done.written + done.rejected) / seconds : 0;
   };
-  const meter = [...mappers.values()].some((m) => m.meterStream) ? createMeterEventWriter({ send: client.send }) : undefined;
+  const meter = [...mappers.values()].some((m) => m.toMeterEvent) && !config.dry_run ? createMeterEventWriter({ send: client.send }) : undefined;
   const log = (level: 'INFO' | 'WARN', text: string): void => emitter.log(level, text);
   for (const [, mapper] of mappers) log('INFO', `Stream mapping: ${mapper.label}${config.dry_run ? ' (dry run: nothing is sent)' : ''}`);
   log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s, ${maxConcurrency} requests in flight at most.`);
@@ -80,7 +85,7 @@ export function createSinkForConfig(options: SinkFactoryOptions): Sink & { obser
   const sink = createStripeSink({
     mappers,
     scheduler,
-    send: client.send,
+    send: (request) => occupancy.track(() => client.send(request)),
     stats,
     forwarder,
     includeRequestBody: webhook?.include_request_body ?? false,

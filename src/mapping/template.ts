@@ -237,7 +237,8 @@ function rejected(rejection: Rejection): MapResult {
   return { kind: 'rejected', rejection };
 }
 
-function pickObject(data: Body, steps: string[], recordPath: string): { record: Body } | { rejection: Rejection } {
+/** The object at `record_path` (dotted) inside a record; the whole record when the path is empty. */
+export function pickObject(data: Body, steps: string[], recordPath: string): { record: Body } | { rejection: Rejection } {
   let current: unknown = data;
   for (const step of steps) {
     current = isPlainObject(current) && Object.hasOwn(current, step) ? current[step] : undefined;

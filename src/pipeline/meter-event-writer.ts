@@ -1,12 +1,12 @@
-// Meter events through Stripe's v2 stream: record → event, batched up to 100 per request under a renewed session.
+// Meter events through Stripe's v2 stream: events batched up to 100 per request under a session renewed in time.
 import type { Send } from '../mapping/types.js';
-import { toMeterEvent } from '../mapping/meter-event.js';
+import type { MeterEvent } from '../mapping/meter-event.js';
 import { createMeterSession } from '../stripe/meter-session.js';
 import { createMeterEventBatcher } from './meter-event-batcher.js';
-import type { RecordContext, RecordOutcome } from './sink.js';
+import type { RecordOutcome } from './sink.js';
 
 export interface MeterEventWriter {
-  write(data: Record<string, unknown>, context: RecordContext): Promise<RecordOutcome>;
+  write(event: MeterEvent): Promise<RecordOutcome>;
   close(): Promise<void>;
 }
 
@@ -14,11 +14,7 @@ export function createMeterEventWriter(options: { send: Send }): MeterEventWrite
   const session = createMeterSession({ send: options.send });
   const batcher = createMeterEventBatcher({ send: options.send, session });
   return {
-    async write(data, context) {
-      const mapped = toMeterEvent(data, { stream: context.stream });
-      if (!mapped.ok) return { kind: 'rejected', rejection: mapped.rejection };
-      return batcher.submit(mapped.event);
-    },
+    write: (event) => batcher.submit(event),
     close: () => batcher.close(),
   };
 }

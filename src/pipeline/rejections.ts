@@ -11,7 +11,7 @@ export function sanitizeStripeMessage(message: string): string {
 
 export function describeRejection(stream: string, where: { position: number; line: number; primaryKey?: unknown[] }, rejection: Rejection): string {
   const parts = [`Rejected record #${where.position} of stream "${stream}" (line ${where.line}`];
-  if (where.primaryKey) parts.push(`, primary key ${JSON.stringify(where.primaryKey)}`);
+  if (where.primaryKey?.some((v) => v !== undefined && v !== null)) parts.push(`, primary key ${JSON.stringify(where.primaryKey)}`);
   parts.push(`): ${rejection.code}`);
   if (rejection.param) parts.push(` on ${rejection.param}`);
   parts.push(` - ${rejection.status ? sanitizeStripeMessage(rejection.reason) : rejection.reason}`);

@@ -4,7 +4,8 @@ import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../gener
 import { primaryKeyOf } from '../protocol/catalog.js';
 import { deriveIdempotencyKey, type IdempotencyKeySource } from '../stripe/idempotency.js';
 import { createManualMapper } from '../mapping/manual.js';
-import { createTemplateMapper } from '../mapping/template.js';
+import { createTemplateMapper, pickObject } from '../mapping/template.js';
+import { toMeterEvent, type MeterEventResult } from '../mapping/meter-event.js';
 import { planStream } from '../mapping/stream-plan.js';
 import type { MapResult } from '../mapping/types.js';
 import { streamScope } from './checkpoints.js';
@@ -13,8 +14,8 @@ export interface StreamMapper {
   map: (data: Record<string, unknown>) => MapResult;
   /** What the stream writes, for logs: e.g. `customers/upsert` or `POST /v1/customers/{message.id}`. */
   label: string;
-  /** The resource when it is billing_meter_events in v2 stream mode (handled by the meter event batcher). */
-  meterStream: boolean;
+  /** Set when the stream writes billing_meter_events through the v2 stream: record → event for the batcher. */
+  toMeterEvent?: (data: Record<string, unknown>) => MeterEventResult;
 }
 
 /** Builds every stream's mapper up front, so a bad template or an unsupported operation fails before any record is read. */
@@ -44,7 +45,7 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
     });
   if (configuration.mode === 'manual') {
     const map = createManualMapper({ configuration, apiBaseUrl: config.api_base_url, idempotencyKey });
-    return { map, label: `${configuration.method ?? 'POST'} ${configuration.url}`, meterStream: false };
+    return { map, label: `${configuration.method ?? 'POST'} ${configuration.url}` };
   }
   const plan = planStream(config, stream);
   const meterStream = plan.resource === 'billing_meter_events' && configuration.meter_events_api === 'v2_stream';
@@ -56,7 +57,14 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
     idempotencyKey,
     knownIds,
   });
-  return { map, label: `${plan.resource}/${plan.operation}`, meterStream };
+  if (!meterStream) return { map, label: `${plan.resource}/${plan.operation}` };
+  const recordPath = (configuration.record_path ?? '').trim();
+  const steps = recordPath === '' ? [] : recordPath.split('.');
+  const toEvent = (data: Record<string, unknown>): MeterEventResult => {
+    const picked = pickObject(data, steps, recordPath);
+    return 'rejection' in picked ? { ok: false, rejection: picked.rejection } : toMeterEvent(picked.record, { stream: stream.stream.name });
+  };
+  return { map, label: `${plan.resource}/${plan.operation} (v2 meter event stream, batches of up to 100)`, toMeterEvent: toEvent };
 }
 
 /**

@@ -12,6 +12,7 @@ import { streamScope } from './checkpoints.js';
 import type { StreamMapper } from './stream-mappers.js';
 import { describeDryRun } from './dry-run.js';
 import type { Stats } from './stats.js';
+import type { MeterEvent } from '../mapping/meter-event.js';
 
 export interface StripeSinkParts {
   mappers: Map<string, StreamMapper>;
@@ -24,8 +25,8 @@ export interface StripeSinkParts {
   onRecordError: 'skip' | 'fail';
   dryRun: boolean;
   log: (level: 'INFO' | 'WARN', text: string) => void;
-  /** Records of streams that write meter events through the v2 stream go here. */
-  meterEvents?: (data: Record<string, unknown>, context: RecordContext) => Promise<RecordOutcome>;
+  /** Events of streams that write meter events through the v2 stream go here (batched). */
+  meterEvents?: (event: MeterEvent) => Promise<RecordOutcome>;
   /** Runs when the sink closes (flush batches, stop progress, close the client). */
   onClose?: () => Promise<void>;
   onAbort?: () => void;
@@ -54,10 +55,26 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     parts.log('WARN', text);
   }
 
+  async function writeMeterEvent(toEvent: NonNullable<StreamMapper['toMeterEvent']>, data: Record<string, unknown>, context: RecordContext): Promise<RecordOutcome> {
+    const mapped = toEvent(data);
+    if (!mapped.ok) {
+      const outcome: RecordOutcome = { kind: 'rejected', rejection: mapped.rejection };
+      await forward(context, outcome);
+      return outcome;
+    }
+    if (parts.dryRun || !parts.meterEvents) {
+      parts.log('INFO', `dry run: record #${context.position} of stream "${context.stream}" would add a meter event with fields [${Object.keys(mapped.event).join(', ')}] to a batch for POST /v2/billing/meter_event_stream`);
+      return { kind: 'written' };
+    }
+    const outcome = await parts.meterEvents(mapped.event);
+    await forward(context, outcome);
+    return outcome;
+  }
+
   async function write(record: AirbyteRecordMessage, context: RecordContext): Promise<RecordOutcome> {
     const mapper = mappers.get(streamScope(context.stream, context.namespace));
     if (!mapper) throw configError(`No mapping for stream "${context.stream}".`);
-    if (mapper.meterStream && parts.meterEvents && !parts.dryRun) return parts.meterEvents(record.data, context);
+    if (mapper.toMeterEvent) return writeMeterEvent(mapper.toMeterEvent, record.data, context);
     const mapped = mapper.map(record.data);
     if (mapped.kind === 'rejected') {
       const outcome: RecordOutcome = { kind: 'rejected', rejection: mapped.rejection };

@@ -199,3 +199,18 @@ describe('data activation and meter events through write', () => {
     expect(emulator.meterEventCount()).toBe(250);
   });
 });
+
+describe('meter events in dry run and under a record path', () => {
+  it('dry run maps events and sends nothing; record_path picks the nested event', async () => {
+    const messages = [recordLine('usage', { event: { event_name: 'api_calls', stripe_customer_id: 'cus_x', value: 3 } }), recordLine('usage', { other: {} }), stateLine('usage', 1)];
+    const config = { ...template('billing_meter_events', { meter_events_api: 'v2_stream', record_path: 'event' }), dry_run: true };
+    const r = await writeToEmulator({ url: emulator.url, config, streams: [{ name: 'usage' }], messages });
+    expect(r.code).toBe(0);
+    expect(emulator.requestLog()).toHaveLength(0);
+    const dry = r.messages.filter((m) => m.type === 'LOG' && m.log.message.startsWith('dry run:'));
+    expect(dry).toHaveLength(1);
+    expect(dry[0]!.log.message).toContain('meter_event_stream');
+    expect(dry[0]!.log.message).not.toContain('api_calls');
+    expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 2, rejectedRecordCount: 1 });
+  });
+});
