@@ -2,6 +2,7 @@
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import type { SchemaIndexEntry } from '../src/mapping/schema-index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const sharedDir = process.env.SHARED_DIR ?? join(root, '..', 'shared');
@@ -84,17 +85,7 @@ const meterEventCreateSchema: JsonObject = {
   type: 'object',
 };
 
-export interface IndexEntry {
-  path: string;
-  object: string;
-  idPrefix: string;
-  parent: { param: string; resource: string } | null;
-  create: string;
-  update: string | null;
-  deletable: boolean;
-  customId: boolean;
-  listable: boolean;
-}
+export type IndexEntry = SchemaIndexEntry;
 
 export interface SchemaIndex {
   generatedFrom: string;

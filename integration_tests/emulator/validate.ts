@@ -5,21 +5,12 @@ import { dirname, join } from 'node:path';
 import AjvModule, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { invalid, type ApiError } from './errors.js';
 import { coerce, type Schema } from './form.js';
+import type { SchemaIndexEntry } from '../../src/mapping/schema-index.js';
 
 const Ajv = AjvModule.default ?? AjvModule;
 export const schemasDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
-export interface IndexEntry {
-  path: string;
-  object: string;
-  idPrefix: string;
-  parent: { param: string; resource: string } | null;
-  create: string;
-  update: string | null;
-  deletable: boolean;
-  customId: boolean;
-  listable: boolean;
-}
+export type IndexEntry = SchemaIndexEntry;
 
 export const resourceIndex = (JSON.parse(readFileSync(join(schemasDir, 'index.json'), 'utf8')) as { resources: Record<string, IndexEntry> }).resources;
 

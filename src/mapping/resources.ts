@@ -4,24 +4,14 @@ import type { Operation, ResourceType } from '../generated/config.js';
 import { packagePath } from '../paths.js';
 import { configError } from '../protocol/errors.js';
 import { CREATE_ONLY, SEARCHABLE, deleteStrategyFor, type DeleteStrategy } from './resource-operations.js';
+import type { SchemaIndexEntry } from './schema-index.js';
 
 export type { DeleteStrategy } from './resource-operations.js';
 export type TemplateOperation = Operation;
 
 export const OPERATIONS: readonly TemplateOperation[] = ['create', 'update', 'upsert', 'delete'];
 
-/** One entry of schemas/index.json. */
-interface IndexEntry {
-  path: string;
-  object: string;
-  idPrefix: string;
-  parent: { param: string; resource: string } | null;
-  create: string;
-  update: string | null;
-  deletable: boolean;
-  customId: boolean;
-  listable: boolean;
-}
+type IndexEntry = SchemaIndexEntry;
 
 export interface ResourceDefinition {
   name: ResourceType;

@@ -1,4 +1,5 @@
 // Where requests go and where the API key may be sent: Stripe's hosts or the configured base URL only.
+import { isLoopbackHost } from '../config/loopback.js';
 import { configError } from '../protocol/errors.js';
 
 export type StripeHost = 'api' | 'meter_events';
@@ -7,13 +8,6 @@ export const STRIPE_ORIGINS: Readonly<Record<StripeHost, string>> = {
   api: 'https://api.stripe.com',
   meter_events: 'https://meter-events.stripe.com',
 };
-
-/** True for 127.0.0.0/8, ::1 and localhost: the only hosts plain http may reach. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
 
 /** Parses and checks `api_base_url`: http(s), no credentials, no query or fragment; http only for loopback. */
 export function parseBaseUrl(apiBaseUrl: string): URL {
