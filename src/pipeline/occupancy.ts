@@ -1,0 +1,28 @@
+// How long a scheduler slot stays busy per request, retries and backoff included: the W of Little's law.
+import { performance } from 'node:perf_hooks';
+
+/** Weight of the newest sample in the average. */
+export const OCCUPANCY_EWMA_WEIGHT = 0.2;
+
+export interface OccupancyGauge {
+  /** Runs `task` and feeds its whole duration (settled either way) into the average. */
+  track<T>(task: () => Promise<T>): Promise<T>;
+  /** Exponentially weighted average duration in ms, or undefined before the first task settled. */
+  ms(): number | undefined;
+}
+
+export function createOccupancyGauge(now: () => number = () => performance.now()): OccupancyGauge {
+  let average: number | undefined;
+  return {
+    async track(task) {
+      const started = now();
+      try {
+        return await task();
+      } finally {
+        const sample = now() - started;
+        if (Number.isFinite(sample) && sample >= 0) average = average === undefined ? sample : average + OCCUPANCY_EWMA_WEIGHT * (sample - average);
+      }
+    },
+    ms: () => average,
+  };
+}
