@@ -108,7 +108,12 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     const context: RecordContext = { stream: record.stream, namespace: record.namespace ?? undefined, position, line, primaryKey: primaryKeyOf(configured, data), configuredStream: configured };
     const task = sink.write(record, context).then(
       (outcome) => settle(ticket, record.stream, outcome, context),
-      (error: unknown) => fail(toConnectorError(error)),
+      (error: unknown) => {
+        // After a shutdown signal the sink refuses records it had not started: they stay unsettled
+        // (holding their states back) and the sync ends as interrupted, not failed.
+        if (options.signal?.aborted === true) return;
+        fail(toConnectorError(error));
+      },
     );
     pending.add(task);
     void task.finally(() => {
@@ -175,7 +180,6 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     fail(toConnectorError(error));
   }
 
-  summary.interrupted = options.signal?.aborted === true && summary.failure === undefined;
   if (!stopped()) {
     await sink.close().catch((error: unknown) => fail(toConnectorError(error)));
     await Promise.all(pending);
@@ -184,6 +188,8 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     await settleWithin(pending, graceMs);
     await sink.close().catch(() => undefined);
   }
+  // Decided after settling: a signal can also arrive once the input has ended, while records are still in flight.
+  summary.interrupted = options.signal?.aborted === true && summary.failure === undefined;
   summary.statesEmitted = checkpointer.releasedStates;
   if (!stopped() && checkpointer.heldStates > 0) {
     fail(new ConnectorError({ failureType: 'system_error', message: `${checkpointer.heldStates} state message(s) could not be released because earlier records never settled.` }));

@@ -133,6 +133,33 @@ describe('write pipeline (through runConnector)', () => {
     expect(sink.seen.map((d) => d.i)).toEqual([1, 2, 3]);
   });
 
+  it('records the sink refuses after a shutdown signal end the sync as interrupted (143), not failed', async () => {
+    const controller = new AbortController();
+    let abortSink: () => void = () => undefined;
+    const aborted = new Promise<never>((_, reject) => (abortSink = () => reject(new ConnectorError({ failureType: 'transient_error', message: 'The sync was stopped before this record was sent.' }))));
+    aborted.catch(() => undefined);
+    const sink = { ...testSink(), write: async (r: { data: Record<string, unknown> }) => ((r.data.i as number) >= 3 ? aborted : { kind: 'written' as const }), abort: () => abortSink() };
+    async function* input() {
+      yield [record(1), state(1), record(2), state(2), record(3), state(3)].map((m) => JSON.stringify(m) + '\n').join('');
+      setTimeout(() => controller.abort(), 30);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const result = await runInProcess({ argv, input: input(), sink, signal: controller.signal, graceMs: 100 });
+    expect(result.code).toBe(143);
+    expect(result.messages.filter((m) => m.type === 'TRACE')).toEqual([]);
+    expect(result.messages.filter((m) => m.type === 'STATE').map((s) => s.state.stream.stream_state.cursor)).toEqual([1, 2]);
+  });
+
+  it('a shutdown signal after the input ended, with records still in flight, is an interruption (143)', async () => {
+    const controller = new AbortController();
+    const sink = testSink({ delayMs: (d) => ((d.i as number) >= 3 ? 300 : 0) });
+    setTimeout(() => controller.abort(), 100);
+    const result = await runInProcess({ argv, input: [record(1), state(1), record(2), state(2), record(3), state(3)], sink, signal: controller.signal, graceMs: 1000 });
+    expect(result.code).toBe(143);
+    expect(result.messages.filter((m) => m.type === 'TRACE')).toEqual([]);
+    expect(result.messages.some((m) => m.type === 'LOG' && m.log.message.startsWith('Stopped by a shutdown signal'))).toBe(true);
+  });
+
   it('a missing catalog file is a config_error trace', async () => {
     const result = await runInProcess({ argv: ['write', '--config', configPath, '--catalog', '/nonexistent/catalog.json'], input: [], sink: testSink() });
     expect(result.code).toBe(1);
