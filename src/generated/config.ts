@@ -90,7 +90,7 @@ export type RequestTimeoutSeconds = number;
  */
 export type WhenARecordIsRefused = 'skip' | 'fail';
 /**
- * `auto`: creates are keyed by the record's primary key when the catalog declares one (else its content), so a re-run cannot create twice; updates, upserts and deletes are keyed by content, so two different changes to one object both apply. `content`: a hash of the record's content. `primary_key`: the catalog's primary key (records without one are refused). `field`: a named record field. `off`: send no key (creates are then not retried after a network error, since a repeat could create twice).
+ * `auto`: creates are keyed by the record's primary key when the catalog declares one (else its content), the same in every run, so a re-run within Stripe's 24 hours cannot create twice; changes to existing objects (update, upsert, delete) get a key unique to the record in this run, so every change applies and retries never repeat it. `content`: a hash of the record's content (identical records share a key). `primary_key`: the catalog's primary key (records without one are refused). `field`: a named record field. `off`: send no key (creates are then not retried after a network error or a 500, since a repeat could create twice).
  */
 export type KeySource = 'auto' | 'content' | 'primary_key' | 'field' | 'off';
 /**

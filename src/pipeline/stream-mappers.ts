@@ -1,4 +1,5 @@
 // One mapper per configured stream: template (with data-activation overrides) or manual, keys derived per record.
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../generated/config.js';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
 import { primaryKeyOf } from '../protocol/catalog.js';
@@ -21,28 +22,39 @@ export interface StreamMapper {
 /** Builds every stream's mapper up front, so a bad template or an unsupported operation fails before any record is read. */
 export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog): Map<string, StreamMapper> {
   const knownIds = new Map<string, string>();
+  const runId = randomUUID();
   const mappers = new Map<string, StreamMapper>();
   for (const stream of catalog.streams) {
-    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapperFor(config, stream, knownIds));
+    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapperFor(config, stream, knownIds, runId));
   }
   return mappers;
 }
 
-function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Map<string, string>): StreamMapper {
+function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Map<string, string>, runId: string): StreamMapper {
   const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
   const configuration = config.configuration;
   const manualTargetsObject = configuration.mode === 'manual' && (configuration.url.split('?', 1)[0] ?? '').includes('{message.');
-  const idempotencyKey = (operation: string, resource: string, data: Record<string, unknown>) =>
-    deriveIdempotencyKey({
-      source: keySourceFor(source, operation, manualTargetsObject),
+  // Position of each record among this stream's records in this run, for keys that are unique per record.
+  const positions = new WeakMap<object, number>();
+  let seen = 0;
+  const positionOf = (data: object): number => {
+    let n = positions.get(data);
+    if (n === undefined) positions.set(data, (n = ++seen));
+    return n;
+  };
+  const idempotencyKey = (operation: string, resource: string, data: Record<string, unknown>) => {
+    const perRecord = keyIsPerRecord(source, operation, manualTargetsObject);
+    return deriveIdempotencyKey({
+      source: perRecord ? 'content' : source,
       stream: stream.stream.name,
       namespace: stream.stream.namespace ?? undefined,
       operation,
       resource,
       primaryKey: primaryKeyOf(stream, data),
-      record: data,
+      record: perRecord ? { run: runId, position: positionOf(data), data } : data,
       field: config.idempotency_key?.field,
     });
+  };
   if (configuration.mode === 'manual') {
     const map = createManualMapper({ configuration, apiBaseUrl: config.api_base_url, idempotencyKey });
     return { map, label: `${configuration.method ?? 'POST'} ${configuration.url}` };
@@ -68,13 +80,14 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
 }
 
 /**
- * With `auto`, creates are keyed by the primary key (a re-run with edited content cannot create a
- * second object), while changes to an existing object (update, upsert by id, delete, a manual call
- * whose path names an object) are keyed by content: two different updates of one object in a sync
- * must both apply, and Stripe refuses a key reused with other parameters.
+ * With `auto`, creates are keyed by the primary key (else the content), the same in every run, so a
+ * re-run within Stripe's 24 hours cannot create a second object. Changes to an existing object
+ * (update, upsert by id, delete, a manual call whose path names an object) get a key unique to the
+ * record in this run (run id, position, content): its retries share it, while a later change to the
+ * same values (A → B → A) is applied rather than answered from Stripe's store. Re-applying a change
+ * in a re-run is harmless; replaying a stale one is not.
  */
-export function keySourceFor(source: IdempotencyKeySource, operation: string, manualTargetsObject: boolean): IdempotencyKeySource {
-  if (source !== 'auto') return source;
-  const changesExisting = operation === 'update' || operation === 'upsert' || operation === 'delete' || manualTargetsObject;
-  return changesExisting ? 'content' : 'auto';
+export function keyIsPerRecord(source: IdempotencyKeySource, operation: string, manualTargetsObject: boolean): boolean {
+  if (source !== 'auto') return false;
+  return operation === 'update' || operation === 'upsert' || operation === 'delete' || manualTargetsObject;
 }

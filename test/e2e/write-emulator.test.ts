@@ -214,3 +214,22 @@ describe('meter events in dry run and under a record path', () => {
     expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 2, rejectedRecordCount: 1 });
   });
 });
+
+describe('changes to existing objects', () => {
+  it('A → B → A in one sync ends at A (each change has its own key), and a re-run applies it again harmlessly', async () => {
+    const created = await writeToEmulator({ url: emulator.url, config: template('customers'), streams: [{ name: 'crm' }], messages: customers(1) });
+    expect(created.code).toBe(0);
+    const id = emulator.objects('customers')[0]!.id;
+    const change = (tier: string) => recordLine('upd', { id, metadata: { tier } });
+    const messages = [change('A'), change('B'), change('A'), stateLine('upd', 1)];
+    const config = { ...template('customers', { operation: 'update' }) };
+    const r = await writeToEmulator({ url: emulator.url, config, streams: [{ name: 'upd', primary_key: [['id']] }], messages });
+    expect(r.code, r.stdout.slice(-1000)).toBe(0);
+    expect((emulator.objects('customers')[0]!.metadata as Record<string, string>).tier).toBe('A');
+    const keys = emulator.requestLog().filter((q) => q.path === `/v1/customers/${id}`).map((q) => q.idempotencyKey);
+    expect(new Set(keys).size).toBe(3);
+    const again = await writeToEmulator({ url: emulator.url, config, streams: [{ name: 'upd', primary_key: [['id']] }], messages: [change('B'), stateLine('upd', 2)] });
+    expect(again.code).toBe(0);
+    expect((emulator.objects('customers')[0]!.metadata as Record<string, string>).tier).toBe('B');
+  });
+});

@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { keySourceFor } from '../../src/pipeline/stream-mappers.js';
+import { keyIsPerRecord } from '../../src/pipeline/stream-mappers.js';
 
-describe('keySourceFor', () => {
+describe('keyIsPerRecord', () => {
   it.each([
-    ['auto', 'create', false, 'auto'],
-    ['auto', 'upsert_create', false, 'auto'],
-    ['auto', 'update', false, 'content'],
-    ['auto', 'upsert', false, 'content'],
-    ['auto', 'delete', false, 'content'],
-    ['auto', 'POST', false, 'auto'],
-    ['auto', 'POST', true, 'content'],
-    ['primary_key', 'update', false, 'primary_key'],
-    ['field', 'update', true, 'field'],
-    ['off', 'update', false, 'off'],
-    ['content', 'create', false, 'content'],
+    ['auto', 'create', false, false],
+    ['auto', 'upsert_create', false, false],
+    ['auto', 'update', false, true],
+    ['auto', 'upsert', false, true],
+    ['auto', 'delete', false, true],
+    ['auto', 'POST', false, false],
+    ['auto', 'POST', true, true],
+    ['primary_key', 'update', false, false],
+    ['field', 'update', true, false],
+    ['off', 'update', false, false],
+    ['content', 'update', false, false],
   ] as const)('source %s, operation %s, manual path names an object: %s → %s', (source, operation, manual, expected) => {
-    expect(keySourceFor(source, operation, manual)).toBe(expected);
+    expect(keyIsPerRecord(source, operation, manual)).toBe(expected);
   });
 });
