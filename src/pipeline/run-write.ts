@@ -3,6 +3,7 @@ import type { AirbyteRecordMessage, AirbyteStateMessage, ConfiguredAirbyteCatalo
 import type { Emitter } from '../protocol/emitter.js';
 import { ConnectorError, configError, toConnectorError } from '../protocol/errors.js';
 import { readMessages } from '../protocol/reader.js';
+import { MAX_DATA_DEPTH, nestedDeeperThan } from '../protocol/depth.js';
 import { indexStreams, primaryKeyOf } from '../protocol/catalog.js';
 import { Checkpointer, streamScope, type Ticket } from './checkpoints.js';
 import type { RecordContext, RecordOutcome, Rejection, Sink } from './sink.js';
@@ -101,6 +102,10 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     const data = record.data;
     if (!data || typeof data !== 'object' || Array.isArray(data)) {
       rejectInvalid(line, { code: 'invalid_record', reason: 'the record has no "data" object' }, record.stream);
+      return;
+    }
+    if (nestedDeeperThan(data, MAX_DATA_DEPTH)) {
+      rejectInvalid(line, { code: 'invalid_record', reason: `the record's "data" is nested more than ${MAX_DATA_DEPTH} levels deep` }, record.stream);
       return;
     }
     totals(record.stream).records += 1;

@@ -167,6 +167,27 @@ describe('write pipeline (through runConnector)', () => {
     expect(result.messages[0]!.trace.error.message).toContain('Cannot read the catalog file');
   });
 
+  it('an unknown source sync_mode in the catalog is a config_error naming the field', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dst-stripe-'));
+    const bad = join(dir, 'catalog.json');
+    writeFileSync(bad, JSON.stringify({ streams: [{ stream: { name: 'customers', json_schema: {} }, sync_mode: 'sideways', destination_sync_mode: 'append' }] }));
+    const result = await runInProcess({ argv: ['write', '--config', configPath, '--catalog', bad], input: [], sink: testSink() });
+    expect(result.code).toBe(1);
+    expect(result.messages[0]!.trace.error.message).toContain('catalog streams[0].sync_mode must be one of full_refresh, incremental');
+  });
+
+  it('a record nested deeper than the limit is rejected by line before reaching the sink', async () => {
+    const deep = `${'{"next":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const sink = testSink();
+    const result = await runInProcess({ argv, input: [`{"type":"RECORD","record":{"stream":"customers","emitted_at":1,"data":${deep}}}\n`, record(2), state(1)], sink });
+    expect(result.code).toBe(0);
+    expect(sink.seen.map((d) => d.i)).toEqual([2]);
+    const warn = result.messages.find((m) => m.type === 'LOG' && m.log.level === 'WARN')!;
+    expect(warn.log.message).toContain('(line 1)');
+    expect(warn.log.message).toContain('nested more than 64 levels');
+    expect(result.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 2, rejectedRecordCount: 1 });
+  });
+
   it('an unknown sync mode in the catalog is a config_error naming the stream', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dst-stripe-'));
     const bad = join(dir, 'catalog.json');
