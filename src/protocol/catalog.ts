@@ -4,6 +4,7 @@ import { configError } from './errors.js';
 import { streamScope } from '../pipeline/checkpoints.js';
 
 const SYNC_MODES = new Set(['append', 'overwrite', 'append_dedup', 'update', 'soft_delete']);
+const SOURCE_SYNC_MODES = new Set(['full_refresh', 'incremental']);
 
 /** Validates the parts of a configured catalog `write` relies on; problems name the stream index and field. */
 export function parseCatalog(raw: unknown): ConfiguredAirbyteCatalog {
@@ -16,6 +17,10 @@ export function parseCatalog(raw: unknown): ConfiguredAirbyteCatalog {
     const mode = (s as { destination_sync_mode?: unknown }).destination_sync_mode;
     if (typeof mode !== 'string' || !SYNC_MODES.has(mode)) {
       throw configError(`${where}.destination_sync_mode must be one of ${[...SYNC_MODES].join(', ')} (stream "${stream.name}").`);
+    }
+    const sourceMode = (s as { sync_mode?: unknown }).sync_mode;
+    if (sourceMode !== undefined && (typeof sourceMode !== 'string' || !SOURCE_SYNC_MODES.has(sourceMode))) {
+      throw configError(`${where}.sync_mode must be one of ${[...SOURCE_SYNC_MODES].join(', ')} (stream "${stream.name}").`);
     }
     const pk = (s as { primary_key?: unknown }).primary_key;
     if (pk !== undefined && pk !== null && !(Array.isArray(pk) && pk.every((p) => Array.isArray(p) && p.every((x) => typeof x === 'string')))) {
