@@ -1,8 +1,6 @@
-// One HTTP attempt through a shared keep-alive `got` instance; never lets got's error (which holds the headers) escape.
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import got, { RequestError } from 'got';
-import { systemError } from '../protocol/errors.js';
+// One HTTP attempt over keep-alive `node:http`/`node:https` agents; errors carry a code and a redacted text, never the headers.
+import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { redactSecrets, type ResponseHeaders } from './errors.js';
 import type { HttpMethod } from './types.js';
 
@@ -15,7 +13,7 @@ export interface AttemptRequest {
 
 export type AttemptResult =
   | { kind: 'response'; status: number; headers: ResponseHeaders; body: unknown }
-  /** No response: `code` is Node's network code (ECONNRESET, ETIMEDOUT...), `detail` a redacted description. */
+  /** No (complete) response: `code` is Node's network code (ECONNRESET, ETIMEDOUT...), `detail` a redacted description. */
   | { kind: 'network'; code: string; detail: string };
 
 export interface Transport {
@@ -23,39 +21,46 @@ export interface Transport {
   close(): void;
 }
 
-/** A `got` instance with its own retries, redirects and HTTP-error throwing all off: the caller decides. */
+/**
+ * Node's own client, not a wrapper library: on this path it costs about a fifth of the CPU per request
+ * that `got` did (see docs/performance.md, P2). No retries, no redirects: the Stripe client decides.
+ */
 export function createTransport(options: { timeoutMs: number; maxSockets?: number }): Transport {
   const maxSockets = options.maxSockets ?? 256;
   const agents = {
     http: new HttpAgent({ keepAlive: true, maxSockets }),
     https: new HttpsAgent({ keepAlive: true, maxSockets }),
   };
-  const client = got.extend({
-    agent: agents,
-    retry: { limit: 0 },
-    throwHttpErrors: false,
-    followRedirect: false,
-    responseType: 'text',
-    timeout: { request: options.timeoutMs },
-  });
 
-  async function attempt(request: AttemptRequest): Promise<AttemptResult> {
-    try {
-      const response = await client(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
+  function attempt(request: AttemptRequest): Promise<AttemptResult> {
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (result: AttemptResult): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const failed = (code: string, message: string): void => finish({ kind: 'network', code, detail: redactSecrets(`${code}: ${message}`) });
+      const secure = request.url.protocol === 'https:';
+      const headers: Record<string, string> = { ...request.headers };
+      if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
+      const outgoing = (secure ? httpsRequest : httpRequest)(request.url, { method: request.method, headers, agent: secure ? agents.https : agents.http }, (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', (error: NodeJS.ErrnoException) => failed(error.code ?? 'ECONNRESET', error.message));
+        response.on('close', () => {
+          if (!response.complete) failed('ECONNRESET', 'the connection closed before the answer was complete');
+        });
+        response.on('end', () => finish({ kind: 'response', status: response.statusCode ?? 0, headers: plainHeaders(response.headers), body: parseBody(Buffer.concat(chunks).toString('utf8')) }));
       });
-      return { kind: 'response', status: response.statusCode, headers: response.headers, body: parseBody(response.body) };
-    } catch (error) {
-      if (error instanceof RequestError) {
-        const code = error.code || 'ERR_NETWORK';
-        return { kind: 'network', code, detail: redactSecrets(`${error.name} ${code}: ${error.message}`) };
-      }
-      // Not a network failure: a bug. Keep only a redacted description; the original holds the request options.
-      const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      throw systemError('The Stripe request could not be sent.', redactSecrets(detail));
-    }
+      const timer = setTimeout(() => {
+        failed('ETIMEDOUT', `no complete answer within ${options.timeoutMs} ms`);
+        outgoing.destroy();
+      }, options.timeoutMs);
+      outgoing.on('error', (error: NodeJS.ErrnoException) => failed(error.code ?? 'ERR_NETWORK', error.message));
+      outgoing.end(request.body);
+    });
   }
 
   return {
@@ -65,6 +70,10 @@ export function createTransport(options: { timeoutMs: number; maxSockets?: numbe
       agents.https.destroy();
     },
   };
+}
+
+function plainHeaders(headers: IncomingHttpHeaders): ResponseHeaders {
+  return headers as ResponseHeaders;
 }
 
 /** JSON when the body parses as JSON, the raw text otherwise, undefined when empty. */
