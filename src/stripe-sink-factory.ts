@@ -11,7 +11,6 @@ import { targetConcurrency } from './pipeline/concurrency.js';
 import { createOccupancyGauge } from './pipeline/occupancy.js';
 import { createStats } from './pipeline/stats.js';
 import { createProgressReporter } from './pipeline/progress.js';
-import { createResponseForwarder } from './pipeline/responses.js';
 import { buildStreamMappers } from './pipeline/stream-mappers.js';
 import { createStripeSink } from './pipeline/stripe-sink.js';
 import type { Sink } from './pipeline/sink.js';
@@ -27,7 +26,7 @@ export interface SinkFactoryOptions {
   tty?: { write(s: string): unknown } | null;
 }
 
-export function createSinkForConfig(options: SinkFactoryOptions): Sink & { observeEstimate(total: number): void } {
+export async function createSinkForConfig(options: SinkFactoryOptions): Promise<Sink & { observeEstimate(total: number): void }> {
   const { config, catalog, emitter } = options;
   const mappers = buildStreamMappers(config, catalog);
   const mode = keyMode(config.api_key);
@@ -52,8 +51,9 @@ export function createSinkForConfig(options: SinkFactoryOptions): Sink & { obser
     pacer,
   });
   const webhook = config.response_webhook;
+  // The webhook client (got) loads only when a webhook is configured.
   const forwarder = webhook
-    ? createResponseForwarder({
+    ? (await import('./pipeline/responses.js')).createResponseForwarder({
         url: webhook.url,
         headers: webhook.headers,
         forward: webhook.forward ?? 'all',

@@ -53,6 +53,7 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
   const config = options.apiBaseUrl ? { api_base_url: options.apiBaseUrl } : {};
   const bases = { api: resolveBaseUrl(config, 'api'), meter_events: resolveBaseUrl(config, 'meter_events') };
   const allowed = allowedKeyOrigins(config);
+  const checkedOrigins = new Set<string>();
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const transport = createTransport({ timeoutMs: options.timeoutMs ?? 60_000 });
@@ -66,7 +67,11 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
     const base = bases[request.host ?? 'api'];
     // Concatenation, not URL resolution: a path such as `//host` stays a path on the base origin.
     const url = new URL(`${base.origin}${base.pathname.replace(/\/+$/, '')}${request.path}`);
-    assertKeyMayGoTo(url, allowed);
+    // The full check runs once per origin; a request whose origin is one already allowed skips it.
+    if (!checkedOrigins.has(url.origin)) {
+      assertKeyMayGoTo(url, allowed);
+      checkedOrigins.add(url.origin);
+    }
     return url;
   }
 
