@@ -186,8 +186,12 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   }
 
   if (!stopped()) {
-    await sink.close().catch((error: unknown) => fail(toConnectorError(error)));
-    await Promise.all(pending);
+    const finishing = (async () => {
+      await sink.close().catch((error: unknown) => fail(toConnectorError(error)));
+      await Promise.all(pending);
+    })();
+    // A signal during this last stretch gets the same grace period as one during reading.
+    await Promise.race([finishing, graceAfterAbort(options.signal, graceMs)]);
   } else {
     sink.abort?.();
     await settleWithin(pending, graceMs);
@@ -201,6 +205,16 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   }
   await emitter.drain();
   return summary;
+}
+
+/** Resolves `ms` after the signal aborts (never, without a signal). */
+function graceAfterAbort(signal: AbortSignal | undefined, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (!signal) return;
+    const start = (): void => void setTimeout(resolve, ms).unref();
+    if (signal.aborted) start();
+    else signal.addEventListener('abort', start, { once: true });
+  });
 }
 
 async function settleWithin(pending: Set<Promise<void>>, ms: number): Promise<void> {

@@ -203,3 +203,15 @@ describe('write pipeline (through runConnector)', () => {
     expect(result.messages.filter((m) => m.type !== 'LOG')).toEqual([]);
   });
 });
+
+describe('shutdown after the input has ended', () => {
+  it('a signal while the last records are in flight still bounds the wait by the grace period', async () => {
+    const controller = new AbortController();
+    const sink = testSink({ delayMs: (d) => ((d.i as number) === 2 ? 60_000 : 0) });
+    setTimeout(() => controller.abort(), 50);
+    // Without the bound this would wait for the 60 s record and hit the test's timeout.
+    const result = await runInProcess({ argv, input: [record(1), state(1), record(2), state(2)], sink, signal: controller.signal, graceMs: 100 });
+    expect(result.code).toBe(143);
+    expect(result.messages.filter((m) => m.type === 'STATE').map((s) => s.state.stream.stream_state.cursor)).toEqual([1]);
+  });
+});
