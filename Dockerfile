@@ -29,5 +29,5 @@ COPY --chown=airbyte:airbyte schemas ./schemas
 USER airbyte
 LABEL io.airbyte.name=airbyte/destination-stripe \
       io.airbyte.version=0.1.0
-ENV AIRBYTE_ENTRYPOINT="node /airbyte/dist/src/main.js"
-ENTRYPOINT ["node", "/airbyte/dist/src/main.js"]
+ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=4 /airbyte/dist/src/main.js"
+ENTRYPOINT ["node", "--max-semi-space-size=4", "/airbyte/dist/src/main.js"]

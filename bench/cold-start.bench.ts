@@ -1,6 +1,7 @@
-// P5: median wall time of `node dist/src/main.js spec` (spawn to exit) against `node -e ""` as this machine's floor.
+// P5: median wall time of `node <shebang flags> dist/src/main.js spec` (spawn to exit) against `node -e ""` as this machine's floor.
 import { spawn } from 'node:child_process';
 import { assertBuilt, cliPath } from './lib/connector.js';
+import { nodeFlagsOf } from '../scripts/node-flags.js';
 import { median, round } from './lib/stats.js';
 import type { BenchResult } from './types.js';
 
@@ -20,7 +21,7 @@ function timeRun(args: string[]): Promise<number> {
 export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]> {
   assertBuilt();
   const runs = quick ? 5 : 15;
-  const spec = [cliPath, 'spec'];
+  const spec = [...nodeFlagsOf(cliPath), cliPath, 'spec'];
   const floor = ['-e', ''];
   await timeRun(spec); // warm the file cache once
   await timeRun(floor);

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { inputStream, type InputOptions } from './input.js';
 import { sampleRss } from './rss.js';
+import { nodeFlagsOf } from '../../scripts/node-flags.js';
 
 export const cliPath = fileURLToPath(new URL('../../dist/src/main.js', import.meta.url));
 
@@ -71,7 +72,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteRun> {
     writeFileSync(configPath, JSON.stringify(options.config));
     writeFileSync(catalogPath, JSON.stringify(options.catalog ?? customersCatalog));
     const started = performance.now();
-    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), cliPath, 'write', '--config', configPath, '--catalog', catalogPath], {
+    const child = spawn(process.execPath, [...nodeFlagsOf(cliPath), ...(options.nodeArgs ?? []), cliPath, 'write', '--config', configPath, '--catalog', catalogPath], {
       cwd: options.cwd ?? dir,
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { packagePath, readPackageJson } from '../../src/paths.js';
 import { execForm, instructionsOf, keyValues, logicalLines, pairsOf, parseDockerfile, type Stage } from './parse-dockerfile.js';
+import { nodeFlagsOf } from '../../scripts/node-flags.js';
 
 const pkg = readPackageJson('package.json') as { version: string; bin: Record<string, string> };
 const dockerfile = parseDockerfile(readFileSync(packagePath('Dockerfile'), 'utf8'));
@@ -96,12 +97,13 @@ describe('Dockerfile', () => {
     for (const copy of copies(runtime)) expect(copy.chown, copy.sources.join(' ')).toBe('airbyte:airbyte');
   });
 
-  it('sets ENTRYPOINT in exec form with absolute paths, equal to AIRBYTE_ENTRYPOINT and to the package bin', () => {
+  it('sets ENTRYPOINT in exec form with absolute paths, equal to AIRBYTE_ENTRYPOINT and to the package bin with its shebang flags', () => {
     const entrypoints = instructionsOf(runtime, 'ENTRYPOINT');
     expect(entrypoints).toHaveLength(1);
     const argv = execForm(entrypoints[0]?.args ?? '');
-    expect(argv).toEqual(['node', `/airbyte/${pkg.bin['destination-stripe']}`]);
-    expect(argv?.[1]).toMatch(/^\//);
+    const flags = nodeFlagsOf(packagePath('src', 'main.ts'));
+    expect(argv).toEqual(['node', ...flags, `/airbyte/${pkg.bin['destination-stripe']}`]);
+    expect(argv?.at(-1)).toMatch(/^\//);
     expect(pairsOf(runtime, 'ENV').AIRBYTE_ENTRYPOINT).toBe(argv?.join(' '));
   });
 
