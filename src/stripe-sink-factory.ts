@@ -6,6 +6,8 @@ import { collectSecrets } from './config/redact.js';
 import { createStripeClient } from './stripe/client.js';
 import { keyMode } from './stripe/mode.js';
 import { createPacer } from './pipeline/pacer.js';
+import { METER_STREAM_RATE } from './pipeline/rate-policy.js';
+import type { Pacer } from './stripe/types.js';
 import { createKeyedScheduler } from './pipeline/keyed-scheduler.js';
 import { targetConcurrency } from './pipeline/concurrency.js';
 import { createOccupancyGauge } from './pipeline/occupancy.js';
@@ -31,6 +33,15 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
   const mappers = buildStreamMappers(config, catalog);
   const mode = keyMode(config.api_key);
   const pacer = createPacer({ mode, requestsPerSecond: config.requests_per_second });
+  let attempts = 0;
+  /** The same pacer, counting every attempt for the progress line. */
+  const countPacer = (inner: Pacer): Pacer => ({
+    acquire: () => inner.acquire(),
+    observe: (status, latencyMs) => {
+      attempts += 1;
+      inner.observe(status, latencyMs);
+    },
+  });
   const maxConcurrency = config.max_concurrency ?? 32;
   // A slot is busy for a whole send, retries, backoff and timeouts included, not only for one answered
   // attempt: sizing on attempt latency alone leaves one slot for a fast Stripe, and a record backing
@@ -41,15 +52,15 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     maxConcurrency,
   });
   const stats = createStats();
-  const client = createStripeClient({
+  const clientOptions = {
     apiKey: config.api_key,
     apiBaseUrl: config.api_base_url,
     stripeAccount: config.stripe_account,
     apiVersion: config.api_version,
     maxAttempts: config.max_attempts,
     timeoutMs: (config.request_timeout_seconds ?? 60) * 1000,
-    pacer,
-  });
+  };
+  const client = createStripeClient({ ...clientOptions, pacer: countPacer(pacer) });
   const webhook = config.response_webhook;
   // The webhook client (got) loads only when a webhook is configured.
   const forwarder = webhook
@@ -72,12 +83,13 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     tty: options.tty ?? null,
     snapshot: () => ({ stats: stats.snapshot(), rate: rate(), throttled: pacer.throttledCount(), estimate: estimate === undefined ? undefined : { total: estimate } }),
   });
+  /** Requests (attempts, retries included) per second since the sync started. */
   const rate = (): number => {
-    const done = stats.snapshot().totals;
     const seconds = (Date.now() - startedAt) / 1000;
-    return seconds > 0 ? (done.written + done.rejected) / seconds : 0;
+    return seconds > 0 ? attempts / seconds : 0;
   };
-  const meter = [...mappers.values()].some((m) => m.toMeterEvent) && !config.dry_run ? createMeterEventWriter({ send: client.send }) : undefined;
+  const meterClient = [...mappers.values()].some((m) => m.toMeterEvent) && !config.dry_run ? createStripeClient({ ...clientOptions, pacer: countPacer(createPacer({ mode, requestsPerSecond: METER_STREAM_RATE })) }) : undefined;
+  const meter = meterClient ? createMeterEventWriter({ send: client.send, sendBatch: meterClient.send }) : undefined;
   const log = (level: 'INFO' | 'WARN', text: string): void => emitter.log(level, text);
   for (const [, mapper] of mappers) log('INFO', `Stream mapping: ${mapper.label}${config.dry_run ? ' (dry run: nothing is sent)' : ''}`);
   log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s, ${maxConcurrency} requests in flight at most.`);
@@ -95,6 +107,7 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     meterEvents: meter?.write,
     onClose: async () => {
       await meter?.close();
+      meterClient?.close();
       progress.stop();
       client.close();
     },

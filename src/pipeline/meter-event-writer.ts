@@ -10,9 +10,13 @@ export interface MeterEventWriter {
   close(): Promise<void>;
 }
 
-export function createMeterEventWriter(options: { send: Send }): MeterEventWriter {
+/**
+ * `send` carries the session requests (API host, the account's global rate limit); `sendBatch` the stream
+ * batches, paced on their own: the meter event stream has its own, much higher limit (10,000 requests/s live).
+ */
+export function createMeterEventWriter(options: { send: Send; sendBatch: Send }): MeterEventWriter {
   const session = createMeterSession({ send: options.send });
-  const batcher = createMeterEventBatcher({ send: options.send, session });
+  const batcher = createMeterEventBatcher({ send: options.sendBatch, session });
   return {
     write: (event) => batcher.submit(event),
     close: () => batcher.close(),

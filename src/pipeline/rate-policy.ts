@@ -18,6 +18,13 @@ export const DECREASE_WINDOW_MS = 1000;
 /** The lowest rate the policy goes down to unless told otherwise. */
 export const DEFAULT_FLOOR = 1;
 
+/**
+ * The v2 meter event stream's own limit is 10,000 requests/s in live mode (separate from the account's
+ * global limit); Stripe documents no separate sandbox figure, so both modes start at 90 % of it and let
+ * the AIMD policy find a lower one from 429s.
+ */
+export const METER_STREAM_RATE = 9_000;
+
 export function defaultRate(mode: StripeMode): number {
   return DEFAULT_RATE[mode];
 }
