@@ -1,7 +1,7 @@
 // Cancel and void endpoints: new object states, status rules, unknown ids, parameters and idempotency.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from './server.js';
-import { client } from './test-client.js';
+import { client, createId } from './test-client.js';
 
 let emulator: Emulator;
 let api: ReturnType<typeof client>;
@@ -10,11 +10,7 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   emulator = await startEmulator({ rateLimit: null });
   api = client(emulator.url);
-  const make = async (path: string, form: Record<string, unknown>): Promise<string> => {
-    const r = await api.post(path, form);
-    if (r.status !== 200) throw new Error(`${path}: ${JSON.stringify(r.body)}`);
-    return r.body.id as string;
-  };
+  const make = (path: string, form: Record<string, unknown>): Promise<string> => createId(api, path, form);
   ids.customer = await make('/v1/customers', { name: 'Ada' });
   ids.invoice = await make('/v1/invoices', { customer: ids.customer });
   ids.charge = await make('/v1/charges', { amount: 1000, currency: 'usd', source: 'tok_visa' });

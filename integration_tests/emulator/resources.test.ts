@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from './server.js';
-import { client } from './test-client.js';
+import { client, createId } from './test-client.js';
 
 const index = JSON.parse(readFileSync(new URL('../../schemas/index.json', import.meta.url), 'utf8')) as {
   resources: Record<string, { path: string; idPrefix: string; create: string; parent: unknown }>;
@@ -17,11 +17,7 @@ const ids: Record<string, string> = {};
 beforeAll(async () => {
   emulator = await startEmulator({ rateLimit: null });
   api = client(emulator.url);
-  const make = async (path: string, form: Record<string, unknown>): Promise<string> => {
-    const r = await api.post(path, form);
-    if (r.status !== 200) throw new Error(`${path}: ${JSON.stringify(r.body)}`);
-    return r.body.id as string;
-  };
+  const make = (path: string, form: Record<string, unknown>): Promise<string> => createId(api, path, form);
   ids.customer = await make('/v1/customers', { email: 'a@example.com' });
   ids.product = await make('/v1/products', { name: 'Widget' });
   ids.price = await make('/v1/prices', { currency: 'usd', unit_amount: 500, product: ids.product, recurring: { interval: 'month' } });

@@ -35,3 +35,10 @@ export function client(baseUrl: string, key: string = testKey) {
     del: (path: string, headers: Record<string, string> = {}) => call('DELETE', path, { headers }),
   };
 }
+
+/** Creates an object and returns its id; throws with Stripe's error body when the emulator refuses it. */
+export async function createId(api: ReturnType<typeof client>, path: string, form: Record<string, unknown>): Promise<string> {
+  const r = await api.post(path, form);
+  if (r.status !== 200) throw new Error(`${path}: ${JSON.stringify(r.body)}`);
+  return r.body.id as string;
+}

@@ -1,18 +1,10 @@
 // Tests for keyed ordering, bounded concurrency, key cleanup and abort in the keyed scheduler.
 import { describe, expect, it } from 'vitest';
 import { createKeyedScheduler, SchedulerAbortedError } from '../../src/pipeline/keyed-scheduler.js';
+import { prng } from '../../integration_tests/emulator/faults.js';
 
-/** Small deterministic PRNG (mulberry32) so random durations are repeatable. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG (mulberry32, shared with the emulator's fault draws) so random durations are repeatable. */
+const seeded = prng;
 
 /** Yields to the event loop `turns` times: a task duration without wall-clock assertions. */
 async function turns(count: number): Promise<void> {
