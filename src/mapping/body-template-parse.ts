@@ -80,10 +80,17 @@ class Parser {
       this.at += 1;
       return { kind: 'object', entries };
     }
+    const literalKeys = new Set<string>();
     for (;;) {
       this.skipSpace();
       if (this.text[this.at] !== '"') throw new TemplateFault(this.at, 'expected a quoted key');
+      const keyAt = this.at;
       const key = this.string();
+      if (key.every((part) => typeof part === 'string')) {
+        const literal = key.join('');
+        if (literalKeys.has(literal)) throw new TemplateFault(keyAt, `the key "${literal}" appears twice in this object`);
+        literalKeys.add(literal);
+      }
       this.skipSpace();
       if (this.text[this.at] !== ':') throw new TemplateFault(this.at, 'expected ":" after a key');
       this.at += 1;

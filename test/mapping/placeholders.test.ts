@@ -155,6 +155,7 @@ describe('compileBodyTemplate errors', () => {
     ['{"a" 1}', 1, 6, '":"'],
     ['{"a": [1 2]}', 1, 10, '"," or "]"'],
     ['{"a": 01}', 1, 8, '"," or "}"'],
+    ['{"x": 1,\n "x": 2}', 2, 2, 'the key "x" appears twice'],
   ])('%j → line %i, column %i', (template, line, column, reason) => {
     let caught: unknown;
     try {
