@@ -4,6 +4,7 @@ import { startEmulator } from '../integration_tests/emulator/server.js';
 import { customersConfig, runWrite } from './lib/connector.js';
 import { round } from './lib/stats.js';
 import type { BenchResult } from './types.js';
+import { defaultRate } from '../src/pipeline/rate-policy.js';
 
 const latencyMs = 150;
 const targetRatio = 0.95;
@@ -12,7 +13,7 @@ const target429Share = 0.01;
 interface Scenario {
   mode: 'test' | 'live';
   limit: number;
-  /** undefined = the connector's default pace (20 rps test, 90 rps live). */
+  /** undefined = the connector's default pace (24 rps test, 96 rps live). */
   requestsPerSecond?: number;
 }
 
@@ -47,7 +48,7 @@ async function measure(scenario: Scenario, records: number): Promise<BenchResult
     const achieved = written / seconds;
     const ratio = achieved / scenario.limit;
     const share = throttled / api.length;
-    const pace = scenario.requestsPerSecond === undefined ? `default pace (${live ? 90 : 20} rps)` : `requests_per_second ${scenario.requestsPerSecond}`;
+    const pace = scenario.requestsPerSecond === undefined ? `default pace (${defaultRate(live ? 'live' : 'test')} rps)` : `requests_per_second ${scenario.requestsPerSecond}`;
     return {
       id: 'P1',
       name: `pacing, ${scenario.mode} key, limit ${scenario.limit}/s, ${pace}`,

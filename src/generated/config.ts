@@ -73,7 +73,7 @@ export type ConnectedAccount = string;
  */
 export type StripeAPIVersion = string;
 /**
- * Upper bound on the request rate. Default: 20/s for test keys and 90/s for live keys, just below Stripe's 25 and 100. Lowered automatically while Stripe answers 429.
+ * Upper bound on the request rate. Default: 24/s for test keys and 96/s for live keys, just below Stripe's 25 and 100. Lowered automatically while Stripe answers 429. Set it lower when other systems share the account's limit.
  */
 export type RequestsPerSecond = number;
 /**

@@ -16,8 +16,8 @@ function fakeClock() {
 
 describe('createPacer', () => {
   it.each([
-    ['test', undefined, 20],
-    ['live', undefined, 90],
+    ['test', undefined, 24],
+    ['live', undefined, 96],
     ['live', 40, 40],
   ] as const)('%s mode with requestsPerSecond %s starts at %i rps', (mode, requestsPerSecond, rate) => {
     const { now, sleep } = fakeClock();
@@ -31,10 +31,10 @@ describe('createPacer', () => {
     pacer.observe(429, 100);
     clock.t = 500;
     pacer.observe(429, 100);
-    expect(pacer.rate()).toBeCloseTo(14, 9);
+    expect(pacer.rate()).toBeCloseTo(24 * 0.7, 9);
     clock.t = 1000;
     pacer.observe(429, 100);
-    expect(pacer.rate()).toBeCloseTo(9.8, 9);
+    expect(pacer.rate()).toBeCloseTo(24 * 0.7 * 0.7, 9);
     expect(pacer.throttledCount()).toBe(4);
   });
 
@@ -58,7 +58,7 @@ describe('createPacer', () => {
     pacer.observe(404, 100);
     expect(pacer.rate()).toBeGreaterThan(lowered);
     for (let i = 0; i < 1000; i += 1) pacer.observe(200, 100);
-    expect(pacer.rate()).toBe(20);
+    expect(pacer.rate()).toBe(24);
   });
 
   it.each([0, 500, 503])('status %i leaves the rate alone', (status) => {

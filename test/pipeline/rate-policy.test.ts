@@ -4,8 +4,8 @@ import { defaultRate, defaultRecoveryPerSecond, nextRate, STRIPE_RATE_CAP } from
 
 describe('defaultRate', () => {
   it.each([
-    ['test', 20, 25],
-    ['live', 90, 100],
+    ['test', 24, 25],
+    ['live', 96, 100],
   ] as const)('%s mode runs at %i rps, below the %i rps cap', (mode, rate, cap) => {
     expect(defaultRate(mode)).toBe(rate);
     expect(STRIPE_RATE_CAP[mode]).toBe(cap);
