@@ -2,7 +2,7 @@
 import type { AirbyteRecordMessage } from '../generated/protocol.js';
 import type { MappedRequest, Send } from '../mapping/types.js';
 import type { StripeOutcome } from '../stripe/types.js';
-import { ConnectorError, configError, transientError } from '../protocol/errors.js';
+import { ConnectorError, configError, systemError, transientError } from '../protocol/errors.js';
 import type { RecordContext, RecordOutcome, Sink } from './sink.js';
 import type { KeyedScheduler } from './keyed-scheduler.js';
 import { SchedulerAbortedError } from './keyed-scheduler.js';
@@ -62,10 +62,11 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
       await forward(context, outcome);
       return outcome;
     }
-    if (parts.dryRun || !parts.meterEvents) {
+    if (parts.dryRun) {
       parts.log('INFO', `dry run: record #${context.position} of stream "${context.stream}" would add a meter event with fields [${Object.keys(mapped.event).join(', ')}] to a batch for POST /v2/billing/meter_event_stream`);
       return { kind: 'written' };
     }
+    if (!parts.meterEvents) throw systemError('A meter event stream is mapped but no meter event writer was built.');
     const outcome = await parts.meterEvents(mapped.event);
     await forward(context, outcome);
     return outcome;
