@@ -1,7 +1,10 @@
 // One redactor for everything that leaves the process: secret config values and anything shaped like a Stripe key.
 import { secretPaths } from './spec.js';
 
-const KEY_PATTERN = /\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9]+/g;
+/** Anything shaped like a Stripe secret, restricted or publishable key (the spec allows `_` in the tail). */
+export const STRIPE_KEY_PATTERN = /\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9_]+/g;
+/** Only secret and restricted keys: what may never leave, even where publishable keys are fine. */
+export const SECRET_KEY_PATTERN = /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9_]+/g;
 export const MASK = '**********';
 
 export type Redactor = (text: string) => string;
@@ -30,6 +33,6 @@ export function createRedactor(config?: unknown): Redactor {
   return (text: string): string => {
     let out = text;
     for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return out.replace(KEY_PATTERN, MASK);
+    return out.replace(STRIPE_KEY_PATTERN, MASK);
   };
 }

@@ -1,5 +1,5 @@
 // The document forwarded to the response webhook for each record, how it is built, and how secrets are masked in it.
-import { MASK } from '../config/redact.js';
+import { MASK, SECRET_KEY_PATTERN } from '../config/redact.js';
 import type { MappedRequest } from '../mapping/types.js';
 import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
 import type { RecordContext, RecordOutcome, Rejection } from './sink.js';
@@ -71,8 +71,6 @@ function errorOf(rejection: Rejection): NonNullable<ForwardedResponse['error']> 
   return error;
 }
 
-const KEY_PATTERN = /(sk|rk)_(live|test)_[A-Za-z0-9]+/g;
-
 /** Fields of Stripe answers that hold a credential (a v2 meter event session's bearer token). */
 const CREDENTIAL_FIELDS: ReadonlySet<string> = new Set(['authentication_token']);
 
@@ -93,5 +91,5 @@ export function serializeRedacted(payload: unknown, secrets: readonly string[]):
   for (const form of [...forms].sort((a, b) => b.length - a.length)) {
     if (text.includes(form)) text = text.split(form).join(MASK);
   }
-  return text.replace(KEY_PATTERN, MASK);
+  return text.replace(SECRET_KEY_PATTERN, MASK);
 }

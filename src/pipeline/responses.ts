@@ -1,4 +1,5 @@
 // Forwards response documents to the user's webhook: batching, retries with backoff, and no secret ever sent.
+import { setTimeout as delay } from 'node:timers/promises';
 import got, { RequestError } from 'got';
 import PQueue from 'p-queue';
 import { isLoopbackHost } from '../config/loopback.js';
@@ -72,7 +73,7 @@ export function createResponseForwarder(options: ResponseForwarderOptions): Resp
   const batchSize = Math.max(1, Math.floor(options.batchSize));
   const maxAttempts = Math.max(1, Math.floor(options.maxAttempts));
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const lingerMs = options.lingerMs ?? DEFAULT_LINGER_MS;
   const headers = { ...options.headers, 'content-type': 'application/json' };
   const secrets = [...options.secrets, ...Object.values(options.headers ?? {}).flatMap(headerSecrets)];

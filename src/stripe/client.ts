@@ -1,4 +1,5 @@
 // The Stripe client: builds each request, paces and retries its attempts, and maps the answer.
+import { setTimeout as delay } from 'node:timers/promises';
 import { configError, systemError, transientError, ConnectorError } from '../protocol/errors.js';
 import { encodeForm, encodeJson, FormEncodeError } from './encode.js';
 import { headerValue, mapResponse, readStripeError } from './errors.js';
@@ -55,7 +56,7 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
   const allowed = allowedKeyOrigins(config);
   const checkedOrigins = new Set<string>();
   const random = options.random ?? Math.random;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => delay(ms));
   const transport = createTransport({ timeoutMs: options.timeoutMs ?? 60_000 });
   const scrub = (text: string): string => (apiKey.length >= 8 ? text.split(apiKey).join('[redacted]') : text);
 

@@ -1,6 +1,7 @@
 // One pure mapping from a Stripe response to what the connector does with it.
 import { configError, type ConnectorError } from '../protocol/errors.js';
 import type { Rejection } from '../pipeline/sink.js';
+import { STRIPE_KEY_PATTERN } from '../config/redact.js';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;
 
@@ -29,7 +30,7 @@ export interface StripeErrorBody {
 /** Masks Stripe keys (and e-mail addresses, the most common record value echoed in messages). */
 export function redactSecrets(text: string): string {
   return text
-    .replace(/\b(sk|rk|pk)_(test|live)_\w+/g, '$1_$2_[redacted]')
+    .replace(STRIPE_KEY_PATTERN, (key) => `${key.slice(0, key.indexOf('_', 3))}_[redacted]`)
     .replace(/[^\s@'"<>(),;:]+@[^\s@'"<>(),;:]+\.[^\s@'"<>(),;:]+/g, '[email]');
 }
 

@@ -78,6 +78,7 @@ describe('redactSecrets', () => {
   it.each([
     ['key sk_live_51Habc', 'key sk_live_[redacted]'],
     ['rk_test_x and pk_live_y', 'rk_test_[redacted] and pk_live_[redacted]'],
+    ['sk_test_tail_with_underscores', 'sk_test_[redacted]'],
     ['mail a.b+c@d.example.org now', 'mail [email] now'],
     ['No such customer: cus_123', 'No such customer: cus_123'],
     ['sk_other_abc', 'sk_other_abc'],
