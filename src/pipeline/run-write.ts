@@ -23,8 +23,6 @@ export interface WriteOptions {
   maxLineBytes?: number;
   /** Receives the source's TRACE ESTIMATE messages (progress). */
   onEstimate?: (estimate: { stream?: string; rowEstimate?: number }) => void;
-  /** Called for every settled record (stats, progress). */
-  onSettled?: (stream: string, outcome: RecordOutcome) => void;
 }
 
 export interface StreamTotals {
@@ -87,7 +85,6 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
       t.written += 1;
     }
     checkpointer.settle(ticket, outcome.kind === 'rejected');
-    options.onSettled?.(stream, outcome);
   };
 
   const rejectInvalid = (line: number, rejection: Rejection, stream?: string): void => {
