@@ -3,13 +3,22 @@
 import { runConnector } from './run.js';
 import { defaultDeps } from './deps.js';
 
+/**
+ * After a first signal, the process exits by this time whatever still hangs (a stuck close, a command
+ * other than write): inside the 10 s a platform waits before SIGKILL. `write` normally ends well before,
+ * its in-flight records having 7 s of grace (DEFAULT_GRACE_MS).
+ */
+const HARD_STOP_MS = 9_000;
+const exitCodeFor = (signal: NodeJS.Signals): number => (signal === 'SIGINT' ? 130 : 143);
+
 const controller = new AbortController();
 let signalled: NodeJS.Signals | undefined;
 const onSignal = (signal: NodeJS.Signals): void => {
-  if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
+  if (signalled) process.exit(exitCodeFor(signalled));
   signalled = signal;
-  process.stderr.write(`destination-stripe: ${signal} received: finishing requests in flight, then stopping\n`);
-  controller.abort();
+  process.stderr.write(`destination-stripe: ${signal} received: stopped reading; records in flight get up to 7 s to settle, then it exits\n`);
+  controller.abort(signal);
+  setTimeout(() => process.exit(exitCodeFor(signal)), HARD_STOP_MS).unref();
 };
 process.on('SIGTERM', onSignal);
 process.on('SIGINT', onSignal);
@@ -22,4 +31,9 @@ const code = await runConnector({
   deps: defaultDeps(),
   signal: controller.signal,
 });
+if (signalled) {
+  // stdin may still be open (the platform holds it while it cancels): exit explicitly once stdout is flushed.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit(code);
+}
 process.exitCode = code;

@@ -20,7 +20,7 @@ export interface RunOptions {
   stdout: Writable;
   stderr: Writable;
   deps: ConnectorDeps;
-  /** Shutdown request (SIGTERM/SIGINT) for write. */
+  /** Shutdown request for write; abort it with the signal's name ('SIGINT' exits 130, anything else 143). */
   signal?: AbortSignal;
   graceMs?: number;
   maxInFlight?: number;
@@ -67,7 +67,7 @@ export async function runConnector(options: RunOptions): Promise<number> {
           await emitter.drain();
           return 1;
         }
-        return summary.interrupted ? 143 : 0;
+        return summary.interrupted ? interruptedExitCode(options.signal) : 0;
       }
     }
   } catch (error) {
@@ -75,4 +75,9 @@ export async function runConnector(options: RunOptions): Promise<number> {
     await emitter.drain();
     return 1;
   }
+}
+
+/** 128 + the signal's number, as shells report a process a signal stopped: 130 for SIGINT, 143 for SIGTERM. */
+export function interruptedExitCode(signal: AbortSignal | undefined): number {
+  return signal?.reason === 'SIGINT' ? 130 : 143;
 }

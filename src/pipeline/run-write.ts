@@ -3,6 +3,7 @@ import type { AirbyteRecordMessage, AirbyteStateMessage, ConfiguredAirbyteCatalo
 import type { Emitter } from '../protocol/emitter.js';
 import { ConnectorError, configError, toConnectorError } from '../protocol/errors.js';
 import { readMessages } from '../protocol/reader.js';
+import { untilAborted } from '../protocol/abortable.js';
 import { MAX_DATA_DEPTH, nestedDeeperThan } from '../protocol/depth.js';
 import { indexStreams, primaryKeyOf } from '../protocol/catalog.js';
 import { Checkpointer, streamScope, type Ticket } from './checkpoints.js';
@@ -17,8 +18,9 @@ export interface WriteOptions {
   onRecordError: 'skip' | 'fail';
   /** Records read but not settled before the reader pauses. */
   maxInFlight?: number;
-  /** Aborting stops reading; in-flight records get `graceMs` to settle. */
+  /** Aborting stops reading at once (even while stdin stays open); in-flight records get `graceMs` to settle. */
   signal?: AbortSignal;
+  /** How long records in flight may take to settle after a signal or a failure; default {@link DEFAULT_GRACE_MS}. */
   graceMs?: number;
   maxLineBytes?: number;
   /** Receives the source's TRACE ESTIMATE messages (progress). */
@@ -42,10 +44,16 @@ export interface WriteSummary {
   failure?: ConnectorError;
 }
 
+/**
+ * Grace for records in flight after a shutdown signal: 7 s, so that settling, releasing states and
+ * exiting fit inside the 10 s a platform waits between SIGTERM and SIGKILL (`docker stop`'s default).
+ */
+export const DEFAULT_GRACE_MS = 7_000;
+
 export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   const { emitter, sink, catalog } = options;
   const maxInFlight = options.maxInFlight ?? 1000;
-  const graceMs = options.graceMs ?? 30_000;
+  const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const streams = indexStreams(catalog);
   const checkpointer = new Checkpointer((state) => emitter.emit({ type: 'STATE', state }));
   const summary: WriteSummary = { streams: new Map(), invalidLines: 0, statesReceived: 0, statesEmitted: 0, interrupted: false };
@@ -132,7 +140,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   };
 
   try {
-    for await (const item of readMessages(options.input, options.maxLineBytes)) {
+    for await (const item of readMessages(untilAborted(options.input, options.signal), options.maxLineBytes)) {
       if (stopped()) break;
       if (item.kind === 'invalid') {
         rejectInvalid(item.line, { code: 'invalid_line', reason: item.reason });
@@ -191,8 +199,14 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     await Promise.race([finishing, graceAfterAbort(options.signal, graceMs)]);
   } else {
     sink.abort?.();
-    await settleWithin(pending, graceMs);
-    await sink.close().catch(() => undefined);
+    // Settling and closing together get the grace period: a close that waits on a stuck call must not outlast it.
+    await settleWithin(
+      (async () => {
+        await Promise.all(pending);
+        await sink.close().catch(() => undefined);
+      })(),
+      graceMs,
+    );
   }
   // Decided after settling: a signal can also arrive once the input has ended, while records are still in flight.
   summary.interrupted = options.signal?.aborted === true && summary.failure === undefined;
@@ -214,8 +228,8 @@ function graceAfterAbort(signal: AbortSignal | undefined, ms: number): Promise<v
   });
 }
 
-async function settleWithin(pending: Set<Promise<void>>, ms: number): Promise<void> {
+async function settleWithin(work: Promise<void>, ms: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([Promise.all(pending), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }
