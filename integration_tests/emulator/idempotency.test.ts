@@ -35,9 +35,11 @@ describe('idempotency', () => {
   });
 
   it('answers 409 idempotency_key_in_use while the first request is in flight', async () => {
-    emulator.setFaults({ schedule: ['latency'], latencyFaultMs: 300 });
+    // The second request goes once the emulator holds the first (not after a fixed wait), and the first is held
+    // long enough that a busy machine cannot finish it before the second arrives.
+    emulator.setFaults({ schedule: ['latency'], latencyFaultMs: 2_000 });
     const slow = api.post('/v1/customers', { name: 'slow' }, key('k3'));
-    await new Promise((r) => setTimeout(r, 50));
+    while (emulator.requestLog().length === 0) await new Promise((r) => setTimeout(r, 5));
     const concurrent = await api.post('/v1/customers', { name: 'slow' }, key('k3'));
     expect(concurrent.status).toBe(409);
     expect(concurrent.body.error).toMatchObject({ type: 'invalid_request_error', code: 'idempotency_key_in_use' });

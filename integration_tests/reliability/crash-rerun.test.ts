@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { builtMain, hasBuild } from '../../test/helpers/cli.js';
 import { assertProtocolLines, parseLines } from '../../test/helpers/protocol-schema.js';
+import { seedFor, seededRandom, seedHint } from '../../test/helpers/seed.js';
 import { customerInput, customersBySeq, KEY, spawnWrite } from './spawned-write.js';
 
 const RECORDS = 600;
@@ -10,15 +11,17 @@ let emulator: Emulator;
 beforeAll(async () => {
   if (!hasBuild) throw new Error(`${builtMain} is missing: run \`npm run build\` first`);
   // Latency keeps requests in flight when the process dies, so some are cut between send and answer.
-  emulator = await startEmulator({ rateLimit: null, latencyMs: 15, latencyJitterMs: 25 });
+  emulator = await startEmulator({ rateLimit: null, latencyMs: 15, latencyJitterMs: 25, faults: { seed: seedFor('crash-rerun jitter') } });
 });
 afterAll(async () => emulator?.stop());
 
-// Three kill points, drawn at random within thirds of the sync (the draw is printed for reproduction).
-const killFractions = [0, 1, 2].map((third) => Number(((third + 0.1 + Math.random() * 0.8) / 3).toFixed(3)));
+// Three kill points, drawn from the run's seed within thirds of the sync, at most 0.9 of it so the kill lands
+// before the end even when the poll that sends it lags; the test names carry the seed for replay.
+const random = seededRandom('crash-rerun kill points');
+const killFractions = [0, 1, 2].map((third) => Number(((third + 0.1 + random() * 0.7) / 3).toFixed(3)));
 
 describe('R2: crash and re-run', () => {
-  it.each(killFractions)('SIGKILL once %f of the customers exist, then a re-run: every record stored exactly once', { timeout: 120_000 }, async (fraction) => {
+  it.each(killFractions)(`SIGKILL once %f of the customers exist (${seedHint}), then a re-run: every record stored exactly once`, { timeout: 120_000 }, async (fraction) => {
     emulator.reset();
     const input = customerInput(RECORDS, 50);
     const threshold = Math.max(1, Math.floor(RECORDS * fraction));

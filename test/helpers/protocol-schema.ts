@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { hasShared, sharedDir } from './shared.js';
+import { getCurrentTest } from 'vitest/suite';
+import { hasShared, sharedDir, sharedSkipReason } from './shared.js';
 
 let validator: ValidateFunction | undefined;
 
@@ -16,9 +17,12 @@ function airbyteMessageValidator(): ValidateFunction {
   return validator;
 }
 
-/** Throws naming the line and the schema error when any line is not a valid AirbyteMessage. Skips when ../shared is absent. */
-export function assertProtocolLines(stdout: string): void {
-  if (!hasShared) return;
+/**
+ * Throws naming the line and the schema error when any line is not a valid AirbyteMessage. Without ../shared
+ * there is no schema: the check is skipped, loudly (a line on stderr and a warning annotation on the test).
+ */
+export function assertProtocolLines(stdout: string, available = hasShared): void {
+  if (!available) return skipCheckLoudly('Airbyte protocol check');
   const validate = airbyteMessageValidator();
   stdout
     .split('\n')
@@ -31,3 +35,11 @@ export function assertProtocolLines(stdout: string): void {
 
 export const parseLines = (stdout: string): Array<Record<string, any>> =>
   stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, any>);
+
+/** Says on stderr, and on the running test as a warning annotation, that a check did not run and why. */
+export function skipCheckLoudly(check: string): void {
+  const test = getCurrentTest();
+  const note = `${check} ${sharedSkipReason}`;
+  process.stderr.write(`SKIPPED CHECK in "${test?.name ?? 'a test'}": ${note}\n`);
+  test?.context.annotate(note, 'warning').catch(() => undefined);
+}

@@ -152,8 +152,8 @@ describe('write pipeline (through runConnector)', () => {
 
   it('a shutdown signal after the input ended, with records still in flight, is an interruption (143)', async () => {
     const controller = new AbortController();
-    const sink = testSink({ delayMs: (d) => ((d.i as number) >= 3 ? 300 : 0) });
-    setTimeout(() => controller.abort(), 100);
+    // The signal comes once record 3 is in the sink (not after a fixed time, which a slow start could outrun).
+    const sink = testSink({ delayMs: (d) => ((d.i as number) >= 3 ? (setTimeout(() => controller.abort(), 10), 300) : 0) });
     const result = await runInProcess({ argv, input: [record(1), state(1), record(2), state(2), record(3), state(3)], sink, signal: controller.signal, graceMs: 1000 });
     expect(result.code).toBe(143);
     expect(result.messages.filter((m) => m.type === 'TRACE')).toEqual([]);
@@ -207,8 +207,8 @@ describe('write pipeline (through runConnector)', () => {
 describe('shutdown after the input has ended', () => {
   it('a signal while the last records are in flight still bounds the wait by the grace period', async () => {
     const controller = new AbortController();
-    const sink = testSink({ delayMs: (d) => ((d.i as number) === 2 ? 60_000 : 0) });
-    setTimeout(() => controller.abort(), 50);
+    // The signal comes once record 2 is in the sink, after record 1 settled (not after a fixed time).
+    const sink = testSink({ delayMs: (d) => ((d.i as number) === 2 ? (setTimeout(() => controller.abort(), 10), 60_000) : 0) });
     // Without the bound this would wait for the 60 s record and hit the test's timeout.
     const result = await runInProcess({ argv, input: [record(1), state(1), record(2), state(2)], sink, signal: controller.signal, graceMs: 100 });
     expect(result.code).toBe(143);
