@@ -9,12 +9,20 @@ export const MASK = '**********';
 
 export type Redactor = (text: string) => string;
 
-/** Every string found under the given dotted paths (objects and arrays below a path count too). */
+/** `Bearer abc` → `abc`: the credential of an Authorization-style value, which can show up without its scheme. */
+const SCHEME_AND_CREDENTIAL = /^[A-Za-z][\w-]*\s+(\S+)$/;
+
+/**
+ * Every string found under the given dotted paths (objects and arrays below a path count too), and the
+ * credential alone of a `Scheme credential` value.
+ */
 export function collectSecrets(config: unknown, paths: string[] = secretPaths()): string[] {
   const found: string[] = [];
   const walk = (value: unknown): void => {
     if (typeof value === 'string') {
       if (value.length >= 4) found.push(value);
+      const credential = SCHEME_AND_CREDENTIAL.exec(value.trim())?.[1];
+      if (credential !== undefined && credential.length >= 4) found.push(credential);
     } else if (value && typeof value === 'object') {
       for (const v of Object.values(value)) walk(v);
     }

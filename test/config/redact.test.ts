@@ -22,6 +22,10 @@ describe('createRedactor', () => {
     expect(createRedactor()(text)).toBe(expected);
   });
 
+  it('masks the credential of a webhook header without its scheme, as a record or Stripe might echo it', () => {
+    expect(createRedactor(config)('unknown field "TOKEN-abc-123"')).toBe(`unknown field "${MASK}"`);
+  });
+
   it('leaves other text alone', () => {
     expect(createRedactor(config)('customers: 3 written, 1 rejected')).toBe('customers: 3 written, 1 rejected');
   });
@@ -30,5 +34,9 @@ describe('createRedactor', () => {
 describe('collectSecrets', () => {
   it('finds the strings under every airbyte_secret path of the spec', () => {
     expect(collectSecrets({ api_key: 'sk_test_one', response_webhook: { headers: { a: 'first-secret', b: 'second-secret' } }, stripe_account: 'acct_notSecret' }).sort()).toEqual(['first-secret', 'second-secret', 'sk_test_one']);
+  });
+
+  it('adds the credential of a "Scheme credential" value, if it is at least 4 characters long', () => {
+    expect(collectSecrets({ response_webhook: { headers: { a: 'Bearer tok-1234', b: '  Token xyz ', c: 'two words here', d: 'abc' } } })).toEqual(['Bearer tok-1234', 'tok-1234', '  Token xyz ', 'two words here']);
   });
 });
