@@ -22,6 +22,7 @@ describe('resolveBaseUrl', () => {
     [{ api_base_url: 'http://127.0.0.1:12111' }, 'api', 'http://127.0.0.1:12111/'],
     [{ api_base_url: 'http://127.0.0.1:12111/' }, 'meter_events', 'http://127.0.0.1:12111/'],
     [{ api_base_url: 'https://proxy.example.com/stripe/' }, 'api', 'https://proxy.example.com/stripe'],
+    [{ api_base_url: 'https://proxy.example.com/stripe///' }, 'api', 'https://proxy.example.com/stripe'],
     [{ api_base_url: 'http://localhost:8080' }, 'api', 'http://localhost:8080/'],
     [{ api_base_url: 'http://[::1]:8080' }, 'api', 'http://[::1]:8080/'],
   ] as const)('%j %s → %s', (config, host, expected) => {
@@ -34,7 +35,10 @@ describe('resolveBaseUrl', () => {
     ['http://proxy.example.com', 'loopback'],
     ['http://128.0.0.1', 'loopback'],
     ['https://user:pw@proxy.example.com', 'user name'],
+    ['https://user@proxy.example.com', 'user name'],
+    ['https://:pw@proxy.example.com', 'user name'],
     ['https://proxy.example.com/?a=1', 'query'],
+    ['https://proxy.example.com/#top', 'fragment'],
   ])('refuses api_base_url %s', (api_base_url, fragment) => {
     const error = configErrorOf(() => resolveBaseUrl({ api_base_url }, 'api'));
     expect(error.message).toContain(fragment);
@@ -42,9 +46,24 @@ describe('resolveBaseUrl', () => {
   });
 });
 
+describe('allowedKeyOrigins', () => {
+  it.each([
+    [{}, ['https://api.stripe.com', 'https://meter-events.stripe.com']],
+    [{ api_base_url: '' }, ['https://api.stripe.com', 'https://meter-events.stripe.com']],
+    [{ api_base_url: 'https://proxy.example.com/stripe/' }, ['https://api.stripe.com', 'https://meter-events.stripe.com', 'https://proxy.example.com']],
+  ])('%j → %j', (config, origins) => {
+    expect(allowedKeyOrigins(config)).toEqual(origins);
+  });
+
+  it('refuses a base URL the key may not go to', () => {
+    expect(configErrorOf(() => allowedKeyOrigins({ api_base_url: 'http://proxy.example.com' })).message).toContain('loopback');
+  });
+});
+
 describe('assertKeyMayGoTo', () => {
-  const stripeOnly = allowedKeyOrigins({});
-  const withEmulator = allowedKeyOrigins({ api_base_url: 'http://127.0.0.1:12111' });
+  // Computed in the tests, not at collection time, so a broken rule fails a test instead of the whole file.
+  const stripeOnly = (): string[] => allowedKeyOrigins({});
+  const withEmulator = (): string[] => allowedKeyOrigins({ api_base_url: 'http://127.0.0.1:12111' });
 
   it.each([
     ['https://api.stripe.com/v1/customers', stripeOnly],
@@ -52,7 +71,7 @@ describe('assertKeyMayGoTo', () => {
     ['http://127.0.0.1:12111/v1/customers', withEmulator],
     ['https://api.stripe.com/v1/customers', withEmulator],
   ])('allows %s', (url, allowed) => {
-    expect(() => assertKeyMayGoTo(new URL(url), allowed)).not.toThrow();
+    expect(() => assertKeyMayGoTo(new URL(url), allowed())).not.toThrow();
   });
 
   it.each([
@@ -63,8 +82,12 @@ describe('assertKeyMayGoTo', () => {
     ['http://127.0.0.1:12112/v1/customers', withEmulator],
     ['http://127.0.0.1:12111/v1/customers', stripeOnly],
     ['https://user@api.stripe.com/v1/customers', stripeOnly],
+    ['https://:pw@api.stripe.com/v1/customers', stripeOnly],
+    // Even when a caller lists them: plain http off loopback, and schemes other than http(s).
+    ['http://proxy.example.com/v1/customers', () => ['http://proxy.example.com']],
+    ['ftp://files.example.com/v1/customers', () => ['ftp://files.example.com']],
   ])('refuses %s', (url, allowed) => {
-    const error = configErrorOf(() => assertKeyMayGoTo(new URL(url), allowed));
+    const error = configErrorOf(() => assertKeyMayGoTo(new URL(url), allowed()));
     expect(error.message).toContain('Refusing to send the Stripe API key');
     expect(error.message).not.toContain('/v1/');
   });

@@ -1,5 +1,6 @@
 // Tests for deterministic idempotency-key derivation and canonical JSON.
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalJson, deriveIdempotencyKey, type IdempotencyKeyInput } from '../../src/stripe/idempotency.js';
 
@@ -115,5 +116,58 @@ describe('canonicalJson', () => {
         expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
       }),
     );
+  });
+});
+
+describe('deriveIdempotencyKey at its edges', () => {
+  // Golden keys computed here from the documented recipe, independently of canonicalJson.
+  const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
+  const recipe = (basis: string, value: string, namespace = 'null') =>
+    `{"basis":"${basis}","namespace":${namespace},"operation":"create","resource":"customers","stream":"users","v":1,"value":${value}}`;
+
+  it.each<[string, Partial<IdempotencyKeyInput>, string]>([
+    ['content', { source: 'content', primaryKey: [7] }, recipe('content', '{"email":"a@b.co","id":7,"name":"Ann"}')],
+    ['primary key', { source: 'primary_key', primaryKey: [7] }, recipe('primary_key', '[7]')],
+    ['field', { source: 'field', field: 'email' }, recipe('field', '"a@b.co"')],
+    ['namespace', { source: 'field', field: 'email', namespace: 'crm' }, recipe('field', '"a@b.co"', '"crm"')],
+  ])('%s: dst-stripe-create-<sha256 of the recipe>', (_name, input, text) => {
+    expect(keyOf(input)).toBe(`dst-stripe-create-${sha(text)}`);
+  });
+
+  it.each([
+    ['Create Customer!!', 'create_customer_'],
+    ['a--b', 'a_b'],
+    ['upsert_prices_by_external_key_long', 'upsert_prices_by_externa'],
+    ['', 'op'],
+  ])('operation %j is tagged %j', (operation, tag) => {
+    expect(keyOf({ operation }).startsWith(`dst-stripe-${tag}-`)).toBe(true);
+    expect(keyOf({ operation }).length).toBe(`dst-stripe-${tag}-`.length + 64);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['a null parent', { a: null }],
+    ['a string parent (own "length")', { a: 'abc' }],
+    ['an inherited member', { a: {} }],
+  ])('a field path through %s has no value', (_name, record) => {
+    const field = 'a' in record && typeof record.a === 'string' ? 'a.length' : record.a === null ? 'a.b' : 'a.toString';
+    expect(deriveIdempotencyKey({ ...base, source: 'field', field, record })).toEqual({ error: `idempotency key field ${field} is missing or empty in the record` });
+  });
+
+  it('a primary key with a null part is not complete', () => {
+    expect(deriveIdempotencyKey({ ...base, source: 'primary_key', primaryKey: [7, null] })).toHaveProperty('error');
+  });
+
+  it('an unknown source is an error naming it', () => {
+    expect(deriveIdempotencyKey({ ...base, source: 'bogus' as IdempotencyKeyInput['source'] })).toEqual({ error: 'idempotency_key.source bogus is not supported' });
+  });
+
+  it.each<[unknown, string]>([
+    [null, 'null'],
+    [undefined, 'null'],
+    [10n, '10'],
+    [() => 1, 'null'],
+    [{ b: undefined, a: [null, 2n] }, '{"a":[null,2]}'],
+  ])('canonicalJson(%s) is %s', (value, text) => {
+    expect(canonicalJson(value)).toBe(text);
   });
 });

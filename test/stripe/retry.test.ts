@@ -102,3 +102,38 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(value, now)).toBe(expected);
   });
 });
+
+describe('retry rules at their edges', () => {
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])('a keyless POST that never left (%s) is retried', (code) => {
+    expect(shouldRetry({ ...post, hasIdempotencyKey: false, networkErrorCode: code })).toBe(true);
+  });
+
+  it.each(['ECONNRESET', 'ETIMEDOUT', '', undefined])('a keyless POST that may have executed (%s) is not retried', (code) => {
+    expect(shouldRetry({ ...post, hasIdempotencyKey: false, networkErrorCode: code })).toBe(false);
+  });
+
+  it.each<[boolean | undefined, boolean]>([
+    [undefined, true],
+    [false, true],
+    [true, false],
+  ])('a keyed 500 with Idempotent-Replayed %s: retried %s', (replayed, expected) => {
+    expect(shouldRetry({ ...post, status: 500, replayed })).toBe(expected);
+  });
+
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('ignores an unusable Retry-After of %f and backs off instead', (retryAfterSeconds) => {
+    expect(backoffDelay({ attempt: 3, random: () => 1, retryAfterSeconds })).toBe(2000);
+  });
+
+  it('honours a Retry-After of 0', () => {
+    expect(backoffDelay({ attempt: 3, random: () => 1, retryAfterSeconds: 0 })).toBe(0);
+  });
+
+  it.each<[string, number | undefined]>([
+    ['12', 12],
+    ['1.25', 1.25],
+    ['5abc', undefined],
+    ['1.', undefined],
+  ])('parseRetryAfter(%j) is %s', (text, expected) => {
+    expect(parseRetryAfter(text, 0)).toBe(expected);
+  });
+});
