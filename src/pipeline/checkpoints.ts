@@ -19,7 +19,9 @@ interface PendingState {
   window: Window;
 }
 
-const GLOBAL_SCOPE = '\u0000global';
+/** Stream scopes always hold a NUL (`namespace\0name`); this one holds none, so no stream (not even one named
+ * "global") can share its window. */
+const GLOBAL_SCOPE = 'global';
 
 /** The scope a state checkpoints: its stream for STREAM states, everything for GLOBAL and LEGACY. */
 export function stateScope(state: AirbyteStateMessage): string {

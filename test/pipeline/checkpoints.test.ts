@@ -100,4 +100,65 @@ describe('Checkpointer', () => {
     expect(cp.heldStates).toBe(0);
     expect((cp as unknown as { inFlight: unknown[] }).inFlight.length).toBeLessThan(5000);
   });
+
+  it('keeps its list of released states small too', () => {
+    const cp = new Checkpointer(() => undefined);
+    for (let i = 0; i < 5000; i++) cp.addState(globalState(i));
+    expect(cp.releasedStates).toBe(5000);
+    expect((cp as unknown as { states: unknown[] }).states.length).toBeLessThan(2500);
+  });
+
+  it('counts a record settled twice once', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    const a = cp.addRecord('s');
+    cp.settle(a, true);
+    cp.settle(a, true);
+    cp.addState(streamState('s', 1));
+    expect(out.map((s) => s.destinationStats)).toEqual([{ recordCount: 1, rejectedRecordCount: 1 }]);
+  });
+
+  it('a stream named "global" is a stream like any other, not the GLOBAL scope', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    cp.settle(cp.addRecord('global'), false);
+    cp.settle(cp.addRecord('other'), true);
+    cp.addState(streamState('global', 1));
+    cp.addState(globalState(1));
+    expect(out.map((s) => s.destinationStats)).toEqual([
+      { recordCount: 1, rejectedRecordCount: 0 },
+      { recordCount: 2, rejectedRecordCount: 1 },
+    ]);
+  });
+
+  it('streams of the same name in different namespaces have their own counts', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    cp.settle(cp.addRecord('s', 'a'), false);
+    cp.settle(cp.addRecord('s', 'a'), false);
+    cp.settle(cp.addRecord('s'), false);
+    cp.addState({ type: 'STREAM', stream: { stream_descriptor: { name: 's', namespace: 'a' } } });
+    cp.addState(streamState('s', 1));
+    expect(out.map((s) => s.destinationStats?.recordCount)).toEqual([2, 1]);
+  });
+
+  it('a GLOBAL or LEGACY state counts every stream, even one that carries a stream field', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    cp.settle(cp.addRecord('a'), false);
+    cp.settle(cp.addRecord('b'), false);
+    cp.addState({ ...globalState(1), stream: { stream_descriptor: { name: 'a' } } });
+    cp.settle(cp.addRecord('a'), false);
+    cp.addState({ type: 'LEGACY', data: { x: 1 } } as AirbyteStateMessage);
+    cp.settle(cp.addRecord('b'), false);
+    cp.addState({ type: 'STREAM' } as AirbyteStateMessage);
+    expect(out.map((s) => s.destinationStats?.recordCount)).toEqual([2, 1, 1]);
+  });
+
+  it('keeps fields of destinationStats it does not set', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    cp.addState(streamState('s', 1, { destinationStats: { recordCount: 99, note: 'kept' } }));
+    expect(out[0]!.destinationStats).toEqual({ recordCount: 0, rejectedRecordCount: 0, note: 'kept' });
+  });
 });

@@ -38,6 +38,7 @@ describe('encodeForm', () => {
     ['Infinity nested', { a: { b: Number.POSITIVE_INFINITY } }, 'a[b]'],
     ['function', { f: () => 1 }, 'f'],
     ['invalid date', { d: new Date('nope') }, 'd'],
+    ['NaN in an array item', { items: [{ price: 'p' }, { quantity: Number.NaN }] }, 'items[1][quantity]'],
   ])('refuses %s naming the param', (_name, body, param) => {
     try {
       encodeForm(body as Record<string, unknown>);
@@ -46,6 +47,18 @@ describe('encodeForm', () => {
       expect(error).toBeInstanceOf(FormEncodeError);
       expect((error as FormEncodeError).param).toBe(param);
     }
+  });
+
+  it.each([
+    [{ amount: Number.NaN }, 'Cannot form-encode param amount: number is not finite'],
+    [{ d: new Date('nope') }, 'Cannot form-encode param d: invalid date'],
+    [{ f: Symbol('s') }, 'Cannot form-encode param f: a symbol cannot be sent'],
+  ])('says why, naming the param and never the value: %s', (body, message) => {
+    expect(() => encodeForm(body as Record<string, unknown>)).toThrow(expect.objectContaining({ name: 'FormEncodeError', message }));
+  });
+
+  it('sends a bigint as its digits', () => {
+    expect(encodeForm({ amount: 12345678901234567890n })).toBe('amount=12345678901234567890');
   });
 
   // Keys Stripe-style parsers read as plain names: no brackets, not numeric, not empty, not prototype names.
