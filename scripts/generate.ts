@@ -1,9 +1,10 @@
-// `npm run generate`: regenerates src/generated/{protocol,config}.ts, schemas/ and integration_tests/spec.json from their sources.
+// `npm run generate`: regenerates src/generated/{protocol,config,endpoint-templates}.ts, schemas/ and integration_tests/spec.json from their sources.
 import { writeFile, mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { generateConfigTypes, generateProtocolTypes } from './generate-types.js';
 import { writeSchemas } from './generate-schemas.js';
+import { generateEndpointTemplates } from './generate-endpoints.js';
 import { connectorSpecification } from '../src/commands/spec.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -11,6 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 await mkdir(join(root, 'src', 'generated'), { recursive: true });
 await writeFile(join(root, 'src', 'generated', 'protocol.ts'), await generateProtocolTypes());
 await writeFile(join(root, 'src', 'generated', 'config.ts'), await generateConfigTypes());
+await writeFile(join(root, 'src', 'generated', 'endpoint-templates.ts'), await generateEndpointTemplates());
 const written = await writeSchemas();
 await writeFile(join(root, 'integration_tests', 'spec.json'), JSON.stringify(connectorSpecification(), null, 2) + '\n');
-console.log(`wrote src/generated/protocol.ts, src/generated/config.ts, ${written.length} files in schemas/ and integration_tests/spec.json`);
+console.log(`wrote src/generated/protocol.ts, src/generated/config.ts, src/generated/endpoint-templates.ts, ${written.length} files in schemas/ and integration_tests/spec.json`);

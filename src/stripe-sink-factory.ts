@@ -6,11 +6,11 @@ import { collectSecrets } from './config/redact.js';
 import { createStripeClient } from './stripe/client.js';
 import { keyMode } from './stripe/mode.js';
 import { createPacer } from './pipeline/pacer.js';
-import { METER_STREAM_RATE } from './pipeline/rate-policy.js';
 import type { Pacer } from './stripe/types.js';
 import { createKeyedScheduler } from './pipeline/keyed-scheduler.js';
-import { targetConcurrency } from './pipeline/concurrency.js';
+import { DEFAULT_MAX_CONCURRENCY, targetConcurrency } from './pipeline/concurrency.js';
 import { createOccupancyGauge } from './pipeline/occupancy.js';
+import { ENDPOINT_RATE_CAP, SEARCH_RATE_CAP, paceFor } from './pipeline/endpoint-limits.js';
 import { createStats } from './pipeline/stats.js';
 import { createProgressReporter } from './pipeline/progress.js';
 import { buildStreamMappers } from './pipeline/stream-mappers.js';
@@ -36,19 +36,20 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
   let attempts = 0;
   /** The same pacer, counting every attempt for the progress line. */
   const countPacer = (inner: Pacer): Pacer => ({
-    acquire: () => inner.acquire(),
-    observe: (status, latencyMs) => {
+    acquire: (endpoint) => inner.acquire(endpoint),
+    observe: (endpoint, status, latencyMs) => {
       attempts += 1;
-      inner.observe(status, latencyMs);
+      inner.observe(endpoint, status, latencyMs);
     },
   });
-  const maxConcurrency = config.max_concurrency ?? 32;
-  // A slot is busy for a whole send, retries, backoff and timeouts included, not only for one answered
-  // attempt: sizing on attempt latency alone leaves one slot for a fast Stripe, and a record backing
-  // off after a fault then stalls every other record.
+  const maxConcurrency = config.max_concurrency ?? DEFAULT_MAX_CONCURRENCY;
+  // Little's law on the whole send: a slot is busy for a send's attempts, retries, backoff and timeouts,
+  // not only for one answered attempt (sizing on attempt latency alone leaves one slot for a fast Stripe,
+  // and a record backing off after a fault then stalls every other record). Time spent waiting for the
+  // pacer's tokens is left out: counting it would grow the concurrency with the very queue it causes.
   const occupancy = createOccupancyGauge();
   const scheduler = createKeyedScheduler({
-    concurrency: () => targetConcurrency({ rate: pacer.rate(), latencyMs: Math.max(pacer.latency(), occupancy.ms() ?? 0), max: maxConcurrency }),
+    concurrency: () => targetConcurrency({ rate: pacer.capacity(), latencyMs: Math.max(pacer.latency(), occupancy.ms() ?? 0), max: maxConcurrency }),
     maxConcurrency,
   });
   const stats = createStats();
@@ -60,7 +61,8 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     maxAttempts: config.max_attempts,
     timeoutMs: (config.request_timeout_seconds ?? 60) * 1000,
   };
-  const client = createStripeClient({ ...clientOptions, pacer: countPacer(pacer) });
+  const paced = countPacer(pacer);
+  const client = createStripeClient({ ...clientOptions, pacer: paced, onSettled: occupancy.record });
   const webhook = config.response_webhook;
   // The webhook client (got) loads only when a webhook is configured.
   const forwarder = webhook
@@ -88,16 +90,16 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     const seconds = (Date.now() - startedAt) / 1000;
     return seconds > 0 ? attempts / seconds : 0;
   };
-  const meterClient = [...mappers.values()].some((m) => m.toMeterEvent) && !config.dry_run ? createStripeClient({ ...clientOptions, pacer: countPacer(createPacer({ mode, requestsPerSecond: METER_STREAM_RATE })) }) : undefined;
+  const meterClient = [...mappers.values()].some((m) => m.toMeterEvent) && !config.dry_run ? createStripeClient({ ...clientOptions, pacer: paced }) : undefined;
   const meter = meterClient ? createMeterEventWriter({ send: client.send, sendBatch: meterClient.send }) : undefined;
   const log = (level: 'INFO' | 'WARN', text: string): void => emitter.log(level, text);
   for (const [, mapper] of mappers) log('INFO', `Stream mapping: ${mapper.label}${config.dry_run ? ' (dry run: nothing is sent)' : ''}`);
-  log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s, ${maxConcurrency} requests in flight at most.`);
+  log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s (each endpoint at most ${paceFor(ENDPOINT_RATE_CAP)}/s, search ${paceFor(SEARCH_RATE_CAP)}/s), ${maxConcurrency} requests in flight at most.`);
   progress.start();
   const sink = createStripeSink({
     mappers,
     scheduler,
-    send: (request) => occupancy.track(() => client.send(request)),
+    send: client.send,
     stats,
     forwarder,
     includeRequestBody: webhook?.include_request_body ?? false,

@@ -77,7 +77,7 @@ export type StripeAPIVersion = string;
  */
 export type RequestsPerSecond = number;
 /**
- * Upper bound on requests in flight at once. The connector sizes concurrency to the observed latency up to this bound.
+ * Upper bound on requests in flight at once. Without it the connector sizes concurrency from the rate and the observed time per request (Little's law), with no fixed cap below 1,000. Set it to hold the connector below that.
  */
 export type MaximumConcurrentRequests = number;
 /**

@@ -1,5 +1,12 @@
 // Pure sizing of in-flight requests from rate and latency (Little's law with headroom).
 
+/**
+ * The bound on in-flight requests when `max_concurrency` is not set: a guard against runaway sizing, not
+ * a limit a sync at Stripe's rates reaches (100/s at a 2 s average send needs 300). Equal to the
+ * router's bound on unsettled records, which would cap in-flight requests anyway.
+ */
+export const DEFAULT_MAX_CONCURRENCY = 1000;
+
 /** Extra in-flight room over the bare rate × latency product, so latency jitter does not starve the pacer. */
 export const CONCURRENCY_HEADROOM = 1.5;
 

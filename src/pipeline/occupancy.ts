@@ -7,22 +7,27 @@ export const OCCUPANCY_EWMA_WEIGHT = 0.2;
 export interface OccupancyGauge {
   /** Runs `task` and feeds its whole duration (settled either way) into the average. */
   track<T>(task: () => Promise<T>): Promise<T>;
+  /** Feeds one measured duration in ms (e.g. a send's busy time without its pacer waits). */
+  record(ms: number): void;
   /** Exponentially weighted average duration in ms, or undefined before the first task settled. */
   ms(): number | undefined;
 }
 
 export function createOccupancyGauge(now: () => number = () => performance.now()): OccupancyGauge {
   let average: number | undefined;
+  const record = (sample: number): void => {
+    if (Number.isFinite(sample) && sample >= 0) average = average === undefined ? sample : average + OCCUPANCY_EWMA_WEIGHT * (sample - average);
+  };
   return {
     async track(task) {
       const started = now();
       try {
         return await task();
       } finally {
-        const sample = now() - started;
-        if (Number.isFinite(sample) && sample >= 0) average = average === undefined ? sample : average + OCCUPANCY_EWMA_WEIGHT * (sample - average);
+        record(now() - started);
       }
     },
+    record,
     ms: () => average,
   };
 }

@@ -1,4 +1,4 @@
-// Pure AIMD rate adaptation for Stripe's per-account request limit: cut on 429, creep back up on success.
+// Pure AIMD rate adaptation for Stripe's limits: cut on 429, creep back up on success; and which bucket a 429 hits.
 
 /** Stripe key mode: sandbox (test) keys or live keys. */
 export type StripeMode = 'test' | 'live';
@@ -20,13 +20,6 @@ export const DECREASE_WINDOW_MS = 1000;
 
 /** The lowest rate the policy goes down to unless told otherwise. */
 export const DEFAULT_FLOOR = 1;
-
-/**
- * The v2 meter event stream's own limit is 10,000 requests/s in live mode (separate from the account's
- * global limit); Stripe documents no separate sandbox figure, so both modes start at 90 % of it and let
- * the AIMD policy find a lower one from 429s.
- */
-export const METER_STREAM_RATE = 9_000;
 
 export function defaultRate(mode: StripeMode): number {
   return DEFAULT_RATE[mode];
@@ -79,4 +72,34 @@ export function nextRate(input: RateEvent): RateState {
 
 function clamp(value: number, low: number, high: number): number {
   return Math.min(high, Math.max(low, value));
+}
+
+/** Below this share of its own limit over the last second, an endpoint cannot have tripped its own bucket. */
+export const ENDPOINT_IDLE_LOAD = 0.5;
+
+export interface ThrottleEvidence {
+  /** The endpoint's requests over the last second ÷ its Stripe limit. */
+  endpointLoad: number;
+  /** Requests counting against the global limit over the last second ÷ the global limit. */
+  globalLoad: number;
+  /** Another endpoint was answered 429 within the last `DECREASE_WINDOW_MS`. */
+  otherEndpointThrottled: boolean;
+  /** Whether the endpoint counts against the global limit at all (the meter event streams do not). */
+  countsGlobal: boolean;
+}
+
+/**
+ * Which bucket a 429 came from. Stripe's answer does not say: the body is `rate_limit` for the global and
+ * the endpoint limits alike. So the connector reads its own traffic of the last second:
+ * 1. an endpoint outside the global limit (meter event streams) → its own bucket;
+ * 2. 429s from two or more endpoints within a second → the global bucket (a shared limit is full, ours or
+ *    the account's other clients');
+ * 3. an endpoint below half of its own limit, while the global load is at least as high → the global bucket;
+ * 4. otherwise → the endpoint's bucket, so a throttled endpoint never slows the others.
+ */
+export function throttleScope(evidence: ThrottleEvidence): 'endpoint' | 'global' {
+  if (!evidence.countsGlobal) return 'endpoint';
+  if (evidence.otherEndpointThrottled) return 'global';
+  if (evidence.endpointLoad < ENDPOINT_IDLE_LOAD && evidence.globalLoad >= evidence.endpointLoad) return 'global';
+  return 'endpoint';
 }

@@ -6,6 +6,7 @@ import { headerValue, mapResponse, readStripeError } from './errors.js';
 import { allowedKeyOrigins, assertKeyMayGoTo, resolveBaseUrl } from './hosts.js';
 import { backoffDelay, parseRetryAfter, shouldRetry } from './retry.js';
 import { createTransport, type AttemptResult } from './transport.js';
+import { endpointKey } from './endpoint.js';
 import type { Pacer, StripeOutcome, StripeRequest } from './types.js';
 import type { Rejection } from '../pipeline/sink.js';
 import { DEFAULT_API_VERSION, USER_AGENT } from './version.js';
@@ -32,6 +33,11 @@ export interface StripeClientOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   onRetry?: (info: RetryInfo) => void;
+  /**
+   * After each `send` settles (answered, rejected or thrown): how long it kept its caller busy, retries and
+   * backoff included, minus the time spent waiting for the pacer's tokens. The W of Little's law.
+   */
+  onSettled?: (busyMs: number) => void;
 }
 
 export interface StripeClient {
@@ -97,6 +103,17 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
   }
 
   async function send(request: StripeRequest): Promise<StripeOutcome> {
+    if (!options.onSettled) return sendPaced(request, { waitedMs: 0 });
+    const started = performance.now();
+    const timing = { waitedMs: 0 };
+    try {
+      return await sendPaced(request, timing);
+    } finally {
+      options.onSettled(Math.max(0, performance.now() - started - timing.waitedMs));
+    }
+  }
+
+  async function sendPaced(request: StripeRequest, timing: { waitedMs: number }): Promise<StripeOutcome> {
     const url = urlFor(request);
     const hasBody = request.method !== 'GET' && request.method !== 'DELETE' && request.body !== undefined;
     let body: string | undefined;
@@ -111,11 +128,16 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
     const hasIdempotencyKey = request.idempotencyKey !== undefined;
     // Method and the first two path segments (e.g. `POST /v1/customers`): never an id from a record.
     const where = `${request.method} ${(request.path.split(/[?#]/, 1)[0] ?? '').split('/').slice(0, 3).join('/')}`;
+    const endpoint = pacer ? endpointKey(request.method, request.path) : '';
     for (let attempt = 1; ; attempt += 1) {
-      await pacer?.acquire();
+      if (pacer) {
+        const asked = performance.now();
+        await pacer.acquire(endpoint);
+        timing.waitedMs += performance.now() - asked;
+      }
       const started = performance.now();
       const result: AttemptResult = await transport.attempt({ url, method: request.method, headers, body });
-      pacer?.observe(result.kind === 'response' ? result.status : 0, performance.now() - started);
+      pacer?.observe(endpoint, result.kind === 'response' ? result.status : 0, performance.now() - started);
 
       if (result.kind === 'network') {
         const retry = shouldRetry({ attempt, maxAttempts, networkErrorCode: result.code, method: request.method, hasIdempotencyKey });

@@ -12,7 +12,7 @@ describe('validateConfig', () => {
     if (!result.ok) return;
     expect(result.config.configuration).toMatchObject({ mode: 'template', operation: 'create', matching_key: 'id', meter_events_api: 'v1' });
     expect(result.config.on_record_error).toBe('skip');
-    expect(result.config.max_concurrency).toBe(32);
+    expect(result.config.max_concurrency).toBeUndefined();
   });
 
   it('fills manual-mode defaults', () => {
@@ -39,7 +39,7 @@ describe('validateConfig', () => {
     ['bad method', { api_key: KEY, configuration: { mode: 'manual', url: '/v1/x', method: 'FETCH' } }, 'configuration.method', 'must be one of POST'],
     ['bad content format', { api_key: KEY, configuration: { mode: 'manual', url: '/v1/x', content_format: 'xml' } }, 'configuration.content_format', 'must be one of'],
     ['max_concurrency wrong type', { ...base(), max_concurrency: 'lots' }, 'max_concurrency', 'must be of type integer'],
-    ['max_concurrency too big', { ...base(), max_concurrency: 100000 }, 'max_concurrency', '<= 256'],
+    ['max_concurrency too big', { ...base(), max_concurrency: 100000 }, 'max_concurrency', '<= 1000'],
     ['requests_per_second zero', { ...base(), requests_per_second: 0 }, 'requests_per_second', '> 0'],
     ['on_record_error bad', { ...base(), on_record_error: 'ignore' }, 'on_record_error', 'must be one of skip, fail'],
     ['dry_run wrong type', { ...base(), dry_run: 'yes' }, 'dry_run', 'must be of type boolean'],

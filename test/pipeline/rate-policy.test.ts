@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultRate, defaultRecoveryPerSecond, nextRate, STRIPE_RATE_CAP } from '../../src/pipeline/rate-policy.js';
+import { defaultRate, defaultRecoveryPerSecond, nextRate, STRIPE_RATE_CAP, throttleScope } from '../../src/pipeline/rate-policy.js';
 import { hasShared, sharedDir } from '../helpers/shared.js';
 
 describe('defaultRate', () => {
@@ -69,5 +69,22 @@ describe('nextRate', () => {
 
   it('a floor above the ceiling is capped at the ceiling', () => {
     expect(nextRate({ current: 5, ceiling: 5, floor: 10, event: 'throttled', now: 0, lastDecreaseAt: undefined }).rate).toBe(5);
+  });
+});
+
+describe('throttleScope', () => {
+  it.each([
+    // endpointLoad, globalLoad, otherEndpointThrottled, countsGlobal, scope
+    [0.96, 0.96, false, true, 'endpoint'], // one endpoint in sandbox: its own bucket is as full as the global one
+    [0.96, 0.24, false, true, 'endpoint'], // one endpoint with a live key
+    [0.77, 0.96, false, true, 'endpoint'], // five endpoints live, first 429: the endpoint that got it
+    [0.77, 0.96, true, true, 'global'], // ... a second endpoint refused within a second: the shared limit
+    [0.1, 0.9, false, true, 'global'], // far below its own limit: cannot be its own bucket
+    [0.1, 0.05, false, true, 'endpoint'], // nearly idle everywhere (other clients?): the endpoint, not every stream
+    [0.49, 0.49, false, true, 'global'],
+    [0.5, 0.5, false, true, 'endpoint'],
+    [0.9, 0.2, true, false, 'endpoint'], // meter event streams have their own limit
+  ] as const)('endpoint load %f, global load %f, other endpoint refused %s, counts global %s → %s', (endpointLoad, globalLoad, otherEndpointThrottled, countsGlobal, scope) => {
+    expect(throttleScope({ endpointLoad, globalLoad, otherEndpointThrottled, countsGlobal })).toBe(scope);
   });
 });

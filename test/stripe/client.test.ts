@@ -29,7 +29,7 @@ interface Harness {
   stub: StubServer;
   delays: number[];
   retries: RetryInfo[];
-  pacer: Pacer & { acquired: number; observed: number[] };
+  pacer: Pacer & { acquired: number; observed: number[]; endpoints: string[] };
 }
 
 async function harness(script: StubReply[], options: Partial<StripeClientOptions> = {}): Promise<Harness> {
@@ -39,10 +39,13 @@ async function harness(script: StubReply[], options: Partial<StripeClientOptions
   const pacer = {
     acquired: 0,
     observed: [] as number[],
-    async acquire() {
+    endpoints: [] as string[],
+    async acquire(endpoint: string) {
       pacer.acquired += 1;
+      pacer.endpoints.push(endpoint);
     },
-    observe(status: number) {
+    observe(endpoint: string, status: number) {
+      expect(endpoint).toBe(pacer.endpoints.at(-1));
       pacer.observed.push(status);
     },
   };
@@ -149,6 +152,7 @@ describe('createStripeClient: retries', () => {
     expect(new Set(h.stub.requests.map((r) => r.body)).size).toBe(1);
     expect(h.pacer.acquired).toBe(5);
     expect(h.pacer.observed).toEqual([429, 500, 409, 0, 200]);
+    expect(new Set(h.pacer.endpoints)).toEqual(new Set(['POST /v1/customers']));
     expect(h.delays).toEqual([500, 1000, 2000, 4000]);
     expect(h.retries.map(({ attempt, status, code }) => ({ attempt, status, code }))).toEqual([
       { attempt: 1, status: 429, code: 'rate_limit' },
