@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { inputStream, type InputOptions } from './input.js';
+import { inputStream, linesStream, type InputOptions } from './input.js';
 import { sampleRss } from './rss.js';
 import { nodeFlagsOf } from '../../scripts/node-flags.js';
 
@@ -57,7 +57,8 @@ export interface WriteRun {
 export interface WriteOptions {
   config: Record<string, unknown>;
   catalog?: unknown;
-  input: InputOptions;
+  /** Generated customer records, or ready-made lines (without newlines). */
+  input: InputOptions | { lines: string[] };
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
   cwd?: string;
@@ -96,7 +97,8 @@ export async function runWrite(options: WriteOptions): Promise<WriteRun> {
       rss.stop();
     })();
     // A connector that fails early closes stdin: that is reported through exitCode, not thrown here.
-    const fed = pipeline(inputStream(options.input), child.stdin!).catch((error: NodeJS.ErrnoException) => {
+    const source = 'lines' in options.input ? linesStream(options.input.lines) : inputStream(options.input);
+    const fed = pipeline(source, child.stdin!).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     });
     const [exitCode] = await Promise.all([exited, read, fed]);

@@ -43,3 +43,11 @@ export function inputStream(options: InputOptions): Readable {
   }
   return Readable.from(chunks(), { objectMode: false });
 }
+
+/** Ready-made lines, joined with newlines in chunks of 200. */
+export function linesStream(lines: string[]): Readable {
+  function* chunks(): Generator<string> {
+    for (let i = 0; i < lines.length; i += 200) yield `${lines.slice(i, i + 200).join('\n')}\n`;
+  }
+  return Readable.from(chunks(), { objectMode: false });
+}

@@ -10,6 +10,7 @@ import { sendError, sendJson } from './respond.js';
 import type { EmulatorState } from './state.js';
 import { platform } from './store.js';
 import type { FaultKind, LoggedRequest } from './types.js';
+import { limitsFor } from './rate-limit.js';
 
 const streamPath = '/v2/billing/meter_event_stream';
 const sessionPath = '/v2/billing/meter_event_session';
@@ -35,11 +36,9 @@ export async function handleApi(state: EmulatorState, req: IncomingMessage, res:
       livemode = authenticate(req.headers.authorization, state.options.live === true).livemode;
     }
     if (account !== platform) log.account = account;
-    // 2. Rate limit, in front of everything else.
-    const [bucket, rate] = bucketFor(state, path, livemode);
-    if (!state.limiter.take(`${livemode ? 'live' : 'test'}:${account}:${bucket}`, rate)) {
-      throw new ApiError(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.' });
-    }
+    // 2. Rate limits, in front of everything else: the endpoint's bucket and the account's global one.
+    const limited = state.limiter.takeAll(limitsFor(method, path, `${livemode ? 'live' : 'test'}:${account}`, livemode, state.limitSettings(livemode)));
+    if (limited) throw rateLimited();
     // 3. Faults that strike before the request reaches the idempotency layer.
     const fault = state.faults.next();
     if (fault) log.fault = fault;
@@ -106,16 +105,14 @@ export async function handleApi(state: EmulatorState, req: IncomingMessage, res:
   }
 }
 
-function bucketFor(state: EmulatorState, path: string, livemode: boolean): [string, number | null] {
-  const base = state.rateFor(livemode);
-  if (base === null) return ['api', null];
-  if (path === streamPath) return ['meter_stream', 10_000];
-  if (path === '/v1/billing/meter_events') return ['meter_v1', 1_000];
-  return ['api', base];
+/** Stripe's 429: `invalid_request_error` with code `rate_limit`, whichever limit was hit (the answer does not say). */
+function rateLimited(injected = false): ApiError {
+  const message = `Request rate limit exceeded. You can learn more about rate limits here https://stripe.com/docs/rate-limits.${injected ? ' (injected by the emulator)' : ''}`;
+  return new ApiError(429, { type: 'invalid_request_error', code: 'rate_limit', doc_url: 'https://stripe.com/docs/error-codes/rate-limit', message });
 }
 
 function preExecutionFault(fault: FaultKind): void {
-  if (fault === '429') throw new ApiError(429, { type: 'invalid_request_error', code: 'rate_limit', message: 'Request rate limit exceeded (injected by the emulator).' });
+  if (fault === '429') throw rateLimited(true);
   if (fault === 'lock_timeout') throw new ApiError(409, { type: 'invalid_request_error', code: 'lock_timeout', message: 'This object cannot be accessed right now because another API request or Stripe process is currently accessing it. Please try again later (injected by the emulator).' });
   if (fault === '500_retry') throw new ApiError(500, { type: 'api_error', message: 'An unknown error occurred before the request executed (injected by the emulator).' }, false, { 'Stripe-Should-Retry': 'true' });
 }
@@ -136,6 +133,8 @@ function hang(state: EmulatorState, res: ServerResponse, log: LoggedRequest): vo
 }
 
 function latency(state: EmulatorState): number {
+  const drawn = state.latency.draw();
+  if (drawn !== undefined) return drawn;
   const base = state.options.latencyMs ?? 0;
   const jitter = state.options.latencyJitterMs ?? 0;
   return base + (jitter > 0 ? state.faults.draw() * jitter : 0);

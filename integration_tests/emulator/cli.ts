@@ -1,4 +1,5 @@
-// `npm run emulator -- --port 12111 [--rate-limit 25|none] [--live] [--latency 150] [--jitter 50]`: runs until killed.
+// `npm run emulator -- --port 12111 [--rate-limit 25|none] [--endpoint-rate-limit 25|none] [--search-rate-limit 20|none]
+//   [--live] [--latency 150] [--jitter 50] [--latency-median 400 --latency-sigma 0.8 [--latency-seed 1]]`: runs until killed.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './server.js';
 
@@ -9,6 +10,11 @@ const { values } = parseArgs({
     live: { type: 'boolean', default: false },
     latency: { type: 'string' },
     jitter: { type: 'string' },
+    'latency-median': { type: 'string' },
+    'latency-sigma': { type: 'string' },
+    'latency-seed': { type: 'string' },
+    'endpoint-rate-limit': { type: 'string' },
+    'search-rate-limit': { type: 'string' },
     'fault-rate': { type: 'string' },
     seed: { type: 'string' },
     quiet: { type: 'boolean', default: false },
@@ -25,10 +31,20 @@ const number = (name: string, v: string | undefined): number | undefined => {
   return n;
 };
 
-const rate = values['rate-limit'];
+/** A requests/s flag: undefined when absent, null for `none` (or 0), else the number. */
+const limit = (name: string): number | null | undefined => {
+  const v = values[name as 'rate-limit'];
+  return v === undefined ? undefined : v === 'none' || v === '0' ? null : number(name, v);
+};
+const median = number('latency-median', values['latency-median']);
+const sigma = number('latency-sigma', values['latency-sigma']);
+const latencySeed = number('latency-seed', values['latency-seed']);
 const emulator = await startEmulator({
   port: number('port', values.port),
-  rateLimit: rate === undefined ? undefined : rate === 'none' || rate === '0' ? null : number('rate-limit', rate),
+  rateLimit: limit('rate-limit'),
+  endpointRateLimit: limit('endpoint-rate-limit'),
+  searchRateLimit: limit('search-rate-limit'),
+  latency: median === undefined ? undefined : { medianMs: median, sigma: sigma ?? 0, ...(latencySeed === undefined ? {} : { seed: latencySeed }) },
   live: values.live,
   latencyMs: number('latency', values.latency),
   latencyJitterMs: number('jitter', values.jitter),

@@ -1,4 +1,4 @@
-// The test control API under /_emulator/: reset, objects, counts, request log, faults, meter events.
+// The test control API under /_emulator/: reset, objects, counts, request log, faults, latency, meter events.
 import type { ServerResponse } from 'node:http';
 import { newRequestId } from './ids.js';
 import { sendJson } from './respond.js';
@@ -30,6 +30,23 @@ export function handleControl(state: EmulatorState, method: string, path: string
     try {
       state.faults.set((raw.trim() ? JSON.parse(raw) : {}) as FaultSettings);
       return reply(200, { ok: true, faults: state.faults.settings });
+    } catch (e) {
+      return reply(400, { error: { message: e instanceof Error ? e.message : String(e) } });
+    }
+  }
+  if (method === 'GET' && path === '/_emulator/latency') return reply(200, state.latency.settings);
+  if (method === 'POST' && path === '/_emulator/latency') {
+    try {
+      const body = (raw.trim() ? JSON.parse(raw) : {}) as Record<string, unknown>;
+      // snake_case on the wire, as the rest of the control API.
+      const names: Record<string, string> = { median_ms: 'medianMs', sigma: 'sigma', seed: 'seed', max_ms: 'maxMs' };
+      const settings: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(body)) {
+        if (!names[key]) throw new Error(`unknown latency setting: ${key}`);
+        settings[names[key]] = value;
+      }
+      state.latency.set(settings);
+      return reply(200, { ok: true, latency: state.latency.settings });
     } catch (e) {
       return reply(400, { error: { message: e instanceof Error ? e.message : String(e) } });
     }

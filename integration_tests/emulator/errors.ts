@@ -4,6 +4,7 @@ export interface StripeErrorBody {
   type: 'invalid_request_error' | 'idempotency_error' | 'api_error';
   code?: string;
   param?: string;
+  doc_url?: string;
   message: string;
 }
 

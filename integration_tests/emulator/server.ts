@@ -10,7 +10,7 @@ import { EmulatorState } from './state.js';
 import { platform } from './store.js';
 import type { Emulator, EmulatorOptions, LoggedRequest } from './types.js';
 
-export type { Emulator, EmulatorOptions, FaultKind, FaultSettings, LoggedRequest, StripeObject } from './types.js';
+export type { Emulator, EmulatorOptions, FaultKind, FaultSettings, LatencySettings, LoggedRequest, StripeObject } from './types.js';
 
 const maxBody = 1024 * 1024;
 const maxLoggedBody = 4096;
@@ -51,6 +51,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     },
     reset: () => state.reset(),
     setFaults: (f) => state.faults.set(f),
+    setLatency: (l) => state.latency.set(l),
     objects: (resource, account = platform) => state.store.list(account, resource),
     count: (resource, account = platform) => state.store.count(account, resource),
     requestLog: () => state.requests(),

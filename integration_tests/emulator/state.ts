@@ -2,7 +2,8 @@
 import { FaultPicker } from './faults.js';
 import { IdempotencyStore } from './idempotency.js';
 import { MeterEvents } from './meter-events.js';
-import { RateLimiter } from './rate-limit.js';
+import { ENDPOINT_RATE, RateLimiter, SEARCH_RATE, type LimitSettings } from './rate-limit.js';
+import { LatencyModel } from './latency.js';
 import { ObjectStore } from './store.js';
 import type { EmulatorOptions, LoggedRequest } from './types.js';
 
@@ -11,7 +12,8 @@ const maxLog = 10_000;
 export class EmulatorState {
   readonly store = new ObjectStore();
   readonly idempotency = new IdempotencyStore();
-  readonly limiter = new RateLimiter();
+  readonly limiter: RateLimiter;
+  readonly latency: LatencyModel;
   readonly faults: FaultPicker;
   readonly meter: MeterEvents;
   private log: LoggedRequest[] = [];
@@ -20,6 +22,8 @@ export class EmulatorState {
 
   constructor(readonly options: EmulatorOptions) {
     this.faults = new FaultPicker(options.faults);
+    this.limiter = new RateLimiter(options.clock);
+    this.latency = new LatencyModel(options.latency);
     this.meter = new MeterEvents(options.meterSessionTtlSeconds ?? 900);
   }
 
@@ -27,6 +31,15 @@ export class EmulatorState {
   rateFor(livemode: boolean): number | null {
     if (this.options.rateLimit !== undefined) return this.options.rateLimit;
     return livemode ? 100 : 25;
+  }
+
+  /** Global, endpoint and search limits for a caller; `rateLimit: null` turns every limit off. */
+  limitSettings(livemode: boolean): LimitSettings {
+    const global = this.rateFor(livemode);
+    if (global === null) return { global: null, endpoint: null, search: null };
+    const endpoint = this.options.endpointRateLimit === undefined ? ENDPOINT_RATE : this.options.endpointRateLimit;
+    const search = this.options.searchRateLimit === undefined ? SEARCH_RATE : this.options.searchRateLimit;
+    return { global, endpoint, search };
   }
 
   record(entry: LoggedRequest): void {
@@ -45,6 +58,7 @@ export class EmulatorState {
     this.limiter.clear();
     this.meter.clear();
     this.faults.set(this.options.faults ?? {});
+    this.latency.set(this.options.latency ?? {});
     this.log = [];
   }
 }

@@ -1,4 +1,7 @@
 // Public shapes of the local Stripe emulator: options, fault settings, the handle and logged requests.
+import type { LatencySettings } from './latency.js';
+
+export type { LatencySettings } from './latency.js';
 
 /** One kind of injected failure; see docs/emulator.md for what each does on the wire. */
 export type FaultKind =
@@ -34,11 +37,22 @@ export interface FaultSettings {
 export interface EmulatorOptions {
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Requests/s per account (token bucket, burst = 1 s). Default 25 in test mode, 100 in live mode; null = unlimited. */
+  /**
+   * Global requests/s per account (token bucket, burst = 1 s). Default 25 in test mode, 100 in live mode;
+   * null = no limit at all (endpoint limits included).
+   */
   rateLimit?: number | null;
+  /** Per-endpoint (method + path template) requests/s, on top of the global limit. Default 25; null = none. */
+  endpointRateLimit?: number | null;
+  /** Search endpoints' requests/s. Default 20; null = none. */
+  searchRateLimit?: number | null;
+  /** Clock of the rate limiter in ms (default `performance.now`); a fake one makes limits independent of machine speed. */
+  clock?: () => number;
+  /** Long-tailed answer latency (log-normal); when set, it replaces latencyMs and latencyJitterMs. */
+  latency?: LatencySettings;
   /** Accept live keys (sk_live_, rk_live_) as well as test keys. */
   live?: boolean;
-  /** Fixed delay before every API answer, plus uniform jitter in [0, latencyJitterMs]. */
+  /** Fixed delay before every API answer, plus uniform jitter in [0, latencyJitterMs] (unless `latency` is set). */
   latencyMs?: number;
   latencyJitterMs?: number;
   faults?: FaultSettings;
@@ -85,6 +99,8 @@ export interface Emulator {
   /** Forgets every object, key, session, meter event and log entry; faults return to the start settings. */
   reset(): void;
   setFaults(faults: FaultSettings): void;
+  /** Replaces the latency distribution (an empty object turns it off). */
+  setLatency(latency: LatencySettings): void;
   objects(resource: string, account?: string): StripeObject[];
   count(resource: string, account?: string): number;
   requestLog(): LoggedRequest[];

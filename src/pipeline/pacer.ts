@@ -26,6 +26,8 @@ export interface PacerOptions {
   /**
    * The user's upper bound on requests per second: the ceiling (and starting rate) of the global bucket,
    * and a cap on every endpoint that counts against it. Default `defaultRate(mode)` (24 test, 96 live).
+   * Above Stripe's documented global limit (an account with raised limits), endpoint ceilings scale by
+   * `requestsPerSecond / global limit` too.
    */
   requestsPerSecond?: number;
   /** Lowest rate after repeated 429s; default 1 rps. */
@@ -110,6 +112,9 @@ export function createPacer(options: PacerOptions): AdaptivePacer {
   const globalCeiling = userCap ?? defaultRate(mode);
   const floor = options.floor ?? DEFAULT_FLOOR;
   const globalLimit = STRIPE_RATE_CAP[mode];
+  // A requests_per_second above the documented global limit says the account's limits were raised:
+  // endpoint limits scale by the same factor (and stay capped by requests_per_second).
+  const raised = userCap === undefined ? 1 : Math.max(1, userCap / globalLimit);
   const global = createTokenBucket({ rate: globalCeiling, burst: options.burst, now, sleep });
   let globalState: RateState = { rate: globalCeiling, lastDecreaseAt: undefined };
   const globalWindow: SlidingCount = { start: now(), current: 0, previous: 0 };
@@ -123,7 +128,7 @@ export function createPacer(options: PacerOptions): AdaptivePacer {
     if (lanes.size >= MAX_ENDPOINT_BUCKETS && endpoint !== OVERFLOW_ENDPOINT) return laneFor(OVERFLOW_ENDPOINT);
     const { limit, countsGlobal } = endpoint === OVERFLOW_ENDPOINT ? { limit: 25, countsGlobal: true } : endpointLimit(endpoint, mode);
     const pace = paceFor(limit);
-    const ceiling = countsGlobal && userCap !== undefined ? Math.min(pace, userCap) : pace;
+    const ceiling = countsGlobal && userCap !== undefined ? Math.min(pace * raised, userCap) : pace;
     const t = now();
     const lane: Lane = {
       endpoint,

@@ -41,6 +41,9 @@ describe('createPacer: ceilings', () => {
     ['live', 40, CREATE, 40, 24],
     ['live', 10, CREATE, 10, 10],
     ['live', 10, STREAM, 10, 9600],
+    ['test', 50, CREATE, 50, 48], // raised limits: twice the documented 25
+    ['test', 10_000, CREATE, 10_000, 9600],
+    ['live', 200, SEARCH, 200, 38.4],
   ] as const)('%s mode, requests_per_second %s: %s starts at global %f, endpoint %f', (mode, requestsPerSecond, endpoint, globalRate, endpointRate) => {
     const { now, sleep } = fakeClock();
     const pacer = createPacer({ mode, requestsPerSecond, now, sleep });
