@@ -3,9 +3,9 @@ import type { ConnectorDeps } from './run.js';
 
 export function defaultDeps(): ConnectorDeps {
   return {
-    createSink: async ({ config, catalog, emitter }) => {
+    createSink: async ({ config, catalog, emitter, tally }) => {
       const { createSinkForConfig } = await import('./stripe-sink-factory.js');
-      return createSinkForConfig({ config, catalog, emitter, tty: process.stderr.isTTY ? process.stderr : null });
+      return createSinkForConfig({ config, catalog, emitter, tally, tty: process.stderr.isTTY ? process.stderr : null });
     },
     verify: async (config) => (await import('./commands/verify-credentials.js')).verifyCredentials(config),
     buildCatalog: async () => (await import('./commands/discover-catalog.js')).buildDestinationCatalog(),

@@ -11,7 +11,7 @@ import { createKeyedScheduler } from './pipeline/keyed-scheduler.js';
 import { DEFAULT_MAX_CONCURRENCY, targetConcurrency } from './pipeline/concurrency.js';
 import { createOccupancyGauge } from './pipeline/occupancy.js';
 import { ENDPOINT_RATE_CAP, SEARCH_RATE_CAP, paceFor } from './pipeline/endpoint-limits.js';
-import { createStats } from './pipeline/stats.js';
+import { createTally, type Tally } from './pipeline/tally.js';
 import { createProgressReporter } from './pipeline/progress.js';
 import { buildStreamMappers } from './pipeline/stream-mappers.js';
 import { createStripeSink } from './pipeline/stripe-sink.js';
@@ -22,6 +22,8 @@ export interface SinkFactoryOptions {
   config: Config;
   catalog: ConfiguredAirbyteCatalog;
   emitter: Emitter;
+  /** The sync's counters (owned by the write pipeline); progress lines read them, the client adds retries and 429s. */
+  tally?: Tally;
   /** Progress log cadence; default 10 s. */
   progressIntervalMs?: number;
   /** A terminal for the updating status line (stderr when it is a TTY). */
@@ -30,6 +32,7 @@ export interface SinkFactoryOptions {
 
 export async function createSinkForConfig(options: SinkFactoryOptions): Promise<Sink & { observeEstimate(total: number): void }> {
   const { config, catalog, emitter } = options;
+  const tally = options.tally ?? createTally();
   const mappers = buildStreamMappers(config, catalog);
   const mode = keyMode(config.api_key);
   const pacer = createPacer({ mode, requestsPerSecond: config.requests_per_second });
@@ -39,6 +42,7 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     acquire: (endpoint) => inner.acquire(endpoint),
     observe: (endpoint, status, latencyMs) => {
       attempts += 1;
+      if (status === 429) tally.event('throttled');
       inner.observe(endpoint, status, latencyMs);
     },
   });
@@ -52,7 +56,6 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     concurrency: () => targetConcurrency({ rate: pacer.capacity(), latencyMs: Math.max(pacer.latency(), occupancy.ms() ?? 0), max: maxConcurrency }),
     maxConcurrency,
   });
-  const stats = createStats();
   const clientOptions = {
     apiKey: config.api_key,
     apiBaseUrl: config.api_base_url,
@@ -60,6 +63,8 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     apiVersion: config.api_version,
     maxAttempts: config.max_attempts,
     timeoutMs: (config.request_timeout_seconds ?? 60) * 1000,
+    // Counted when the retry happens, not when its record settles.
+    onRetry: () => tally.event('retried'),
   };
   const paced = countPacer(pacer);
   const client = createStripeClient({ ...clientOptions, pacer: paced, onSettled: occupancy.record });
@@ -83,7 +88,7 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     intervalMs: options.progressIntervalMs ?? 10_000,
     log: (line) => emitter.log('INFO', line),
     tty: options.tty ?? null,
-    snapshot: () => ({ stats: stats.snapshot(), rate: rate(), throttled: pacer.throttledCount(), estimate: estimate === undefined ? undefined : { total: estimate } }),
+    snapshot: () => ({ tally: tally.snapshot(), rate: rate(), estimate: estimate === undefined ? undefined : { total: estimate } }),
   });
   /** Requests (attempts, retries included) per second since the sync started. */
   const rate = (): number => {
@@ -100,7 +105,6 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     mappers,
     scheduler,
     send: client.send,
-    stats,
     forwarder,
     includeRequestBody: webhook?.include_request_body ?? false,
     onRecordError: config.on_record_error ?? 'skip',
@@ -110,10 +114,10 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     onClose: async () => {
       await meter?.close();
       meterClient?.close();
-      progress.stop();
       client.close();
     },
-    onAbort: () => progress.stop(),
+    // The final progress line comes after every record settled or was given up, from the same tally as the summary.
+    onFinish: () => progress.stop(),
   });
   return { ...sink, observeEstimate: (total: number) => void (estimate = (estimate ?? 0) + total) };
 }

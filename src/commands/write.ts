@@ -7,9 +7,10 @@ import { parseCatalog } from '../protocol/catalog.js';
 import type { Emitter } from '../protocol/emitter.js';
 import { runWrite, type WriteSummary } from '../pipeline/run-write.js';
 import type { Sink } from '../pipeline/sink.js';
+import { createTally, formatCounts, groupThousands, WORDS, type Tally, type TallySnapshot } from '../pipeline/tally.js';
 import { checkSettings } from './check-settings.js';
 
-export type SinkFactory = (options: { config: Config; catalog: ConfiguredAirbyteCatalog; emitter: Emitter }) => Sink | Promise<Sink>;
+export type SinkFactory = (options: { config: Config; catalog: ConfiguredAirbyteCatalog; emitter: Emitter; tally: Tally }) => Sink | Promise<Sink>;
 
 export interface WriteCommandOptions {
   configPath: string;
@@ -33,8 +34,10 @@ export async function runWriteCommand(options: WriteCommandOptions): Promise<Wri
   const notes = checkSettings(config);
   const catalog = parseCatalog(await readJsonFile(options.catalogPath, 'catalog'));
   for (const note of notes) options.emitter.log('WARN', note);
-  const sink = await options.createSink({ config, catalog, emitter: options.emitter });
+  const tally = createTally();
+  const sink = await options.createSink({ config, catalog, emitter: options.emitter, tally });
   const summary = await runWrite({
+    tally,
     catalog,
     input: options.input,
     emitter: options.emitter,
@@ -47,10 +50,23 @@ export async function runWriteCommand(options: WriteCommandOptions): Promise<Wri
       if (typeof e.rowEstimate === 'number') sink.observeEstimate?.(e.rowEstimate);
     },
   });
-  for (const [stream, t] of summary.streams) {
-    options.emitter.log('INFO', `Stream "${stream}": ${t.records} records, ${t.written} written, ${t.rejected} rejected.`);
-  }
+  for (const line of summaryLines(summary.tally)) options.emitter.log('INFO', line);
   if (summary.invalidLines) options.emitter.log('WARN', `${summary.invalidLines} input line(s) were not valid protocol messages and were rejected.`);
   if (summary.interrupted) options.emitter.log('WARN', `Stopped by a shutdown signal; ${summary.statesEmitted} of ${summary.statesReceived} states were released (only those whose records all settled).`);
   return summary;
 }
+
+/** The end-of-sync summary: one line per stream, one per stream missing from the catalog, and the totals. */
+export function summaryLines(tally: TallySnapshot): string[] {
+  const lines = Object.entries(tally.streams).map(([stream, counts]) => {
+    const records = Object.values(counts).reduce((a, b) => a + b, 0);
+    return `Stream "${stream}": ${plural(records, 'record')}: ${formatCounts(counts)}.`;
+  });
+  for (const [stream, count] of Object.entries(tally.unknownStreams)) {
+    lines.push(`Stream "${stream}" is not in the configured catalog: ${plural(count, 'record')} not written.`);
+  }
+  lines.push(`Sync summary: ${plural(tally.records, 'record')}: ${formatCounts(tally.totals)}; ${groupThousands(tally.events.retried)} ${WORDS.retried}, ${groupThousands(tally.events.throttled)} ${WORDS.throttled}.`);
+  return lines;
+}
+
+const plural = (n: number, word: string): string => `${groupThousands(n)} ${word}${n === 1 ? '' : 's'}`;

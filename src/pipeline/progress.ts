@@ -1,13 +1,14 @@
 // Progress lines for the log (every interval) and an updating status line on a terminal.
-import type { StatsSnapshot } from './stats.js';
+import { formatCounts, groupThousands, type TallySnapshot } from './tally.js';
+
+export { groupThousands } from './tally.js';
 
 export interface ProgressInput {
-  stats: StatsSnapshot;
+  /** The sync's tally (src/pipeline/tally.ts): the same counters as the summary and the failure rule. */
+  tally: TallySnapshot;
   elapsedMs: number;
   /** Requests per second to show (the pacer's current rate or a measured throughput). */
   rate: number;
-  /** 429 answers so far. */
-  throttled: number;
   /** Expected number of records, when known; gives a percentage. */
   estimate?: { total?: number };
   /** The final line of the sync. */
@@ -41,20 +42,19 @@ export interface ProgressReporter {
   stop(): void;
 }
 
-/** e.g. `progress: 12,340 written, 12 rejected, 30 retried, 19.8 req/s, 2 throttled (429), 10m 02s elapsed, 41% of 30,000 estimated` */
+/** e.g. `progress: 12,340 created, 12 rejected, 30 retried, 19.8 req/s, 2 throttled (429), 10m 02s elapsed, 41% of 30,000 estimated` */
 export function formatProgress(input: ProgressInput): string {
-  const { totals } = input.stats;
+  const { tally } = input;
   const parts = [
-    `${groupThousands(totals.written)} written`,
-    `${groupThousands(totals.rejected)} rejected`,
-    `${groupThousands(totals.retried)} retried`,
+    formatCounts(tally.totals),
+    `${groupThousands(tally.events.retried)} retried`,
     `${formatRate(input.rate)} req/s`,
-    `${groupThousands(input.throttled)} throttled (429)`,
+    `${groupThousands(tally.events.throttled)} throttled (429)`,
     `${formatDuration(input.elapsedMs)} elapsed`,
   ];
   const total = input.estimate?.total;
   if (total !== undefined && Number.isFinite(total) && total > 0) {
-    const settled = totals.written + totals.rejected;
+    const settled = tally.records;
     const percent = Math.min(100, Math.floor((settled / total) * 100));
     parts.push(`${percent}% of ${groupThousands(total)} estimated`);
   }
@@ -71,13 +71,6 @@ export function formatDuration(ms: number): string {
   if (h > 0) return `${h}h ${pad(m)}m ${pad(s)}s`;
   if (m > 0) return `${m}m ${pad(s)}s`;
   return `${s}s`;
-}
-
-/** Integer with comma thousands separators, independent of the host locale. */
-export function groupThousands(value: number): string {
-  const rounded = Math.round(value);
-  const sign = rounded < 0 ? '-' : '';
-  return sign + String(Math.abs(rounded)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
 function formatRate(rate: number): string {

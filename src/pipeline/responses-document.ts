@@ -2,7 +2,8 @@
 import { MASK, SECRET_KEY_PATTERN } from '../config/redact.js';
 import type { MappedRequest } from '../mapping/types.js';
 import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
-import type { RecordContext, RecordOutcome, Rejection } from './sink.js';
+import { categoryOf, type RecordContext, type RecordOutcome, type Rejection } from './sink.js';
+import type { RecordCategory } from './tally.js';
 
 export interface ForwardedResponse {
   stream: string;
@@ -17,7 +18,8 @@ export interface ForwardedResponse {
   /** Absent when Stripe never answered (network failure) or no request was made. */
   response?: { status?: number; request_id?: string; body?: unknown };
   error?: { type?: string; code?: string; param?: string; message?: string; decline_code?: string };
-  outcome: 'written' | 'rejected';
+  /** The record's tally category: created, updated, deleted, sent, replayed, would_send (dry run) or rejected. */
+  outcome: Exclude<RecordCategory, 'not_sent'>;
   /** ISO 8601 time the document was built. */
   emitted_at: string;
 }
@@ -43,7 +45,7 @@ export function buildForwardedResponse(input: DocumentInput): ForwardedResponse 
     stream: context.stream,
     position: context.position,
     operation: mapped?.operation ?? 'none',
-    outcome: outcome.kind,
+    outcome: categoryOf(outcome) as ForwardedResponse['outcome'],
     emitted_at: (input.now ?? (() => new Date()))().toISOString(),
   };
   if (context.namespace !== undefined) doc.namespace = context.namespace;

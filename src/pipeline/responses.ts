@@ -130,7 +130,7 @@ export function createResponseForwarder(options: ResponseForwarderOptions): Resp
 
   return {
     forward(doc) {
-      if (options.forward === 'errors' && doc.outcome === 'written') return Promise.resolve({ ok: true, skipped: true });
+      if (options.forward === 'errors' && doc.outcome !== 'rejected') return Promise.resolve({ ok: true, skipped: true });
       const forwarded = options.includeRequestBody || doc.request?.body === undefined ? doc : withoutRequestBody(doc);
       return new Promise<ForwardResult>((settle) => {
         buffer.push({ doc: forwarded, settle });

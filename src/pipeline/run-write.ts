@@ -7,7 +7,8 @@ import { untilAborted } from '../protocol/abortable.js';
 import { MAX_DATA_DEPTH, nestedDeeperThan } from '../protocol/depth.js';
 import { indexStreams, primaryKeyOf } from '../protocol/catalog.js';
 import { Checkpointer, streamScope, type Ticket } from './checkpoints.js';
-import type { RecordContext, RecordOutcome, Rejection, Sink } from './sink.js';
+import { categoryOf, FailureAfterOutcome, type RecordContext, type RecordOutcome, type Rejection, type Sink } from './sink.js';
+import { createTally, type Tally, type TallySnapshot } from './tally.js';
 import { describeRejection } from './rejections.js';
 
 export interface WriteOptions {
@@ -25,16 +26,13 @@ export interface WriteOptions {
   maxLineBytes?: number;
   /** Receives the source's TRACE ESTIMATE messages (progress). */
   onEstimate?: (estimate: { stream?: string; rowEstimate?: number }) => void;
-}
-
-export interface StreamTotals {
-  records: number;
-  written: number;
-  rejected: number;
+  /** The sync's counters; the sink's progress lines read the same object. */
+  tally?: Tally;
 }
 
 export interface WriteSummary {
-  streams: Map<string, StreamTotals>;
+  /** Every counter of the sync, taken once everything settled: what the summary lines and the failure rule read. */
+  tally: TallySnapshot;
   invalidLines: number;
   statesReceived: number;
   statesEmitted: number;
@@ -56,11 +54,16 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const streams = indexStreams(catalog);
   const checkpointer = new Checkpointer((state) => emitter.emit({ type: 'STATE', state }));
-  const summary: WriteSummary = { streams: new Map(), invalidLines: 0, statesReceived: 0, statesEmitted: 0, interrupted: false };
+  const tally = options.tally ?? createTally();
+  const summary: WriteSummary = { tally: tally.snapshot(), invalidLines: 0, statesReceived: 0, statesEmitted: 0, interrupted: false };
+  /** Records read but not settled, per stream: what is left at the end was not sent. */
+  const unsettled = new Map<string, number>();
+  const track = (stream: string, delta: number): void => void unsettled.set(stream, (unsettled.get(stream) ?? 0) + delta);
   const warnedStreams = new Set<string>();
   const warnedTypes = new Set<string>();
   const pending = new Set<Promise<void>>();
   let position = 0;
+  let finished = false;
   let wake: (() => void) | undefined;
 
   const fail = (error: ConnectorError): void => {
@@ -73,52 +76,57 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     wake?.();
   }, { once: true });
 
-  const totals = (name: string): StreamTotals => {
-    let t = summary.streams.get(name);
-    if (!t) summary.streams.set(name, (t = { records: 0, written: 0, rejected: 0 }));
-    return t;
-  };
-
-  const settle = (ticket: Ticket, stream: string, outcome: RecordOutcome, context: { position: number; line: number; primaryKey?: unknown[] }): void => {
-    const t = totals(stream);
+  /** Counts a record's outcome and, unless `release` is false, lets the states it held back go. */
+  const settle = (ticket: Ticket, stream: string, outcome: RecordOutcome, context: { position: number; line: number; primaryKey?: unknown[] }, release = true): void => {
+    // After the end (grace period over), a late answer changes nothing: the record stays not sent, its state held.
+    if (finished || ticket.settled) return;
+    track(stream, -1);
+    tally.record(stream, categoryOf(outcome));
     if (outcome.kind === 'rejected') {
-      t.rejected += 1;
+      tally.reason(`${outcome.rejection.code}${outcome.rejection.param ? ` on ${outcome.rejection.param}` : ''}`);
       const text = describeRejection(stream, context, outcome.rejection);
       if (options.onRecordError === 'fail') {
         fail(configError(`${text}. The sync stops at the first refused record (on_record_error = fail).`));
       } else {
         emitter.log('WARN', text);
       }
-    } else {
-      t.written += 1;
     }
-    checkpointer.settle(ticket, outcome.kind === 'rejected');
+    if (release) checkpointer.settle(ticket, outcome.kind === 'rejected');
   };
 
-  const rejectInvalid = (line: number, rejection: Rejection, stream?: string): void => {
-    const ticket = stream === undefined ? checkpointer.addRecord('\u0000invalid-lines') : checkpointer.addRecord(stream);
+  const rejectInvalid = (line: number, rejection: Rejection, stream?: string, namespace?: string | null): void => {
+    const ticket = stream === undefined ? checkpointer.addRecord('\u0000invalid-lines') : checkpointer.addRecord(stream, namespace);
     if (stream === undefined) summary.invalidLines += 1;
-    else totals(stream).records += 1;
-    settle(ticket, stream ?? '(unreadable lines)', { kind: 'rejected', rejection }, { position: 0, line });
+    const name = stream === undefined ? UNREADABLE : displayName(stream, namespace);
+    track(name, 1);
+    settle(ticket, name, { kind: 'rejected', rejection }, { position: 0, line });
   };
 
   const startRecord = (record: AirbyteRecordMessage, configured: ConfiguredAirbyteStream, line: number): void => {
     position += 1;
     const data = record.data;
     if (!data || typeof data !== 'object' || Array.isArray(data)) {
-      rejectInvalid(line, { code: 'invalid_record', reason: 'the record has no "data" object' }, record.stream);
+      rejectInvalid(line, { code: 'invalid_record', reason: 'the record has no "data" object' }, record.stream, record.namespace);
       return;
     }
     if (nestedDeeperThan(data, MAX_DATA_DEPTH)) {
-      rejectInvalid(line, { code: 'invalid_record', reason: `the record's "data" is nested more than ${MAX_DATA_DEPTH} levels deep` }, record.stream);
+      rejectInvalid(line, { code: 'invalid_record', reason: `the record's "data" is nested more than ${MAX_DATA_DEPTH} levels deep` }, record.stream, record.namespace);
       return;
     }
-    totals(record.stream).records += 1;
+    const name = displayName(record.stream, record.namespace);
+    track(name, 1);
     const ticket = checkpointer.addRecord(record.stream, record.namespace);
     const context: RecordContext = { stream: record.stream, namespace: record.namespace ?? undefined, position, line, primaryKey: primaryKeyOf(configured, data), configuredStream: configured };
     const task = sink.write(record, context).then(
-      (outcome) => settle(ticket, record.stream, outcome, context),
+      (outcome) => settle(ticket, name, outcome, context),
       (error: unknown) => {
+        if (error instanceof FailureAfterOutcome) {
+          // Written, but its webhook document failed under fail: count it, keep its state back (a re-run
+          // replays it and forwards the document again), then stop.
+          settle(ticket, name, error.outcome, context, false);
+          fail(error.error);
+          return;
+        }
         // After a shutdown signal the sink refuses records it had not started: they stay unsettled
         // (holding their states back) and the sync ends as interrupted, not failed.
         if (options.signal?.aborted === true) return;
@@ -157,6 +165,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
           const configured = streams.get(streamScope(record.stream, record.namespace));
           if (!configured) {
             const key = streamScope(record.stream, record.namespace);
+            tally.unknownStream(displayName(record.stream, record.namespace));
             if (!warnedStreams.has(key)) {
               warnedStreams.add(key);
               emitter.log('WARN', `Skipping records of stream "${record.stream}"${record.namespace ? ` (namespace "${record.namespace}")` : ''}: it is not in the configured catalog.`);
@@ -211,12 +220,23 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   // Decided after settling: a signal can also arrive once the input has ended, while records are still in flight.
   summary.interrupted = options.signal?.aborted === true && summary.failure === undefined;
   summary.statesEmitted = checkpointer.releasedStates;
+  finished = true;
+  // Records read that never settled: the sync was interrupted (or failed) before Stripe answered them.
+  for (const [stream, count] of unsettled) if (count > 0) tally.record(stream, 'not_sent', count);
   if (!stopped() && checkpointer.heldStates > 0) {
     fail(new ConnectorError({ failureType: 'system_error', message: `${checkpointer.heldStates} state message(s) could not be released because earlier records never settled.` }));
   }
+  sink.finish?.();
+  summary.tally = tally.snapshot();
   await emitter.drain();
   return summary;
 }
+
+/** Label of records with no readable stream in counts and logs. */
+export const UNREADABLE = '(unreadable lines)';
+
+/** How a stream is named in counts and logs: `namespace.stream`, or `stream` without a namespace. */
+export const displayName = (stream: string, namespace?: string | null): string => (namespace ? `${namespace}.${stream}` : stream);
 
 /** Resolves `ms` after the signal aborts (never, without a signal). */
 function graceAfterAbort(signal: AbortSignal | undefined, ms: number): Promise<void> {

@@ -1,5 +1,7 @@
 // The destination interface the write pipeline drives: one record in, one settled outcome out.
 import type { AirbyteRecordMessage, ConfiguredAirbyteStream } from '../generated/protocol.js';
+import type { ConnectorError } from '../protocol/errors.js';
+import type { RecordCategory } from './tally.js';
 
 /** Where a record sits in the sync; enough to name it in a log without echoing its values. */
 export interface RecordContext {
@@ -28,9 +30,37 @@ export interface Rejection {
   declineCode?: string;
 }
 
+/**
+ * What a settled, not refused record did: a create, an update, a delete, a manual-mode request the
+ * connector cannot classify (`sent`), or, in a dry run, nothing (`would_send`). Each is a category of
+ * the tally (src/pipeline/tally.ts); a new effect needs a category there.
+ */
+export type WriteEffect = 'created' | 'updated' | 'deleted' | 'sent' | 'would_send';
+
 export type RecordOutcome =
-  | { kind: 'written'; id?: string; status?: number; requestId?: string; retries?: number; replayed?: boolean }
+  | { kind: 'written'; effect?: WriteEffect; id?: string; status?: number; requestId?: string; retries?: number; replayed?: boolean }
   | { kind: 'rejected'; rejection: Rejection; retries?: number };
+
+/** The tally category of a settled record: `replayed` when Stripe answered from its idempotency store. */
+export function categoryOf(outcome: RecordOutcome): RecordCategory {
+  if (outcome.kind === 'rejected') return 'rejected';
+  if (outcome.replayed === true) return 'replayed';
+  return outcome.effect ?? 'sent';
+}
+
+/**
+ * Thrown by a sink when a record settled (its outcome holds) but the sync must still end: e.g. its
+ * webhook document could not be delivered under on_record_error = fail. The record is counted, then
+ * the sync fails with `error`.
+ */
+export class FailureAfterOutcome extends Error {
+  constructor(
+    readonly outcome: RecordOutcome,
+    readonly error: ConnectorError,
+  ) {
+    super(error.message);
+  }
+}
 
 /**
  * A Sink writes records. `write` resolves when the record has settled (written or rejected);
@@ -43,6 +73,8 @@ export interface Sink {
   close(): Promise<void>;
   /** Called when a shutdown signal arrives: stop starting new work, let in-flight requests finish. */
   abort?(): void;
+  /** Called once at the very end, when every record has settled or been given up: the final progress line. */
+  finish?(): void;
   /** Told the source's row estimates (TRACE ESTIMATE), for progress. */
   observeEstimate?(rows: number): void;
 }

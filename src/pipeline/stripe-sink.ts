@@ -3,7 +3,7 @@ import type { AirbyteRecordMessage } from '../generated/protocol.js';
 import type { MappedRequest, Send } from '../mapping/types.js';
 import type { StripeOutcome } from '../stripe/types.js';
 import { ConnectorError, configError, systemError, transientError } from '../protocol/errors.js';
-import type { RecordContext, RecordOutcome, Sink } from './sink.js';
+import { FailureAfterOutcome, type RecordContext, type RecordOutcome, type Sink, type WriteEffect } from './sink.js';
 import type { KeyedScheduler } from './keyed-scheduler.js';
 import { SchedulerAbortedError } from './keyed-scheduler.js';
 import type { ResponseForwarder } from './responses.js';
@@ -11,14 +11,12 @@ import { buildForwardedResponse } from './responses-document.js';
 import { streamScope } from './checkpoints.js';
 import type { StreamMapper } from './stream-mappers.js';
 import { describeDryRun } from './dry-run.js';
-import type { Stats } from './stats.js';
 import type { MeterEvent } from '../mapping/meter-event.js';
 
 export interface StripeSinkParts {
   mappers: Map<string, StreamMapper>;
   scheduler: KeyedScheduler;
   send: Send;
-  stats: Stats;
   /** When set, forwards each settled record's document. */
   forwarder?: ResponseForwarder;
   includeRequestBody?: boolean;
@@ -27,16 +25,27 @@ export interface StripeSinkParts {
   log: (level: 'INFO' | 'WARN', text: string) => void;
   /** Events of streams that write meter events through the v2 stream go here (batched). */
   meterEvents?: (event: MeterEvent) => Promise<RecordOutcome>;
-  /** Runs when the sink closes (flush batches, stop progress, close the client). */
+  /** Runs when the sink closes (flush batches, close the client). */
   onClose?: () => Promise<void>;
   onAbort?: () => void;
+  /** Runs once at the very end (the final progress line). */
+  onFinish?: () => void;
 }
 
 export function createStripeSink(parts: StripeSinkParts): Sink {
-  const { mappers, scheduler, send, stats } = parts;
+  const { mappers, scheduler } = parts;
 
   async function execute(mapped: MappedRequest): Promise<{ outcome: StripeOutcome; sent: MappedRequest['request'] }> {
-    if (mapped.execute) return { outcome: await mapped.execute(send), sent: mapped.request };
+    if (mapped.execute) {
+      // The last request that was not a lookup tells what an upsert by external key did (update or create).
+      let last: MappedRequest['request'] | undefined;
+      const outcome = await mapped.execute((request) => {
+        if (request.method !== 'GET') last = request;
+        return parts.send(request);
+      });
+      return { outcome, sent: last ?? mapped.request };
+    }
+    const send = parts.send;
     const outcome = await send(mapped.request);
     if (outcome.kind === 'rejected' && outcome.status === 404) {
       if (mapped.onMissing) return { outcome: await send(mapped.onMissing), sent: mapped.onMissing };
@@ -51,7 +60,7 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     const result = await parts.forwarder.forward(doc);
     if (result.ok) return;
     const text = `Could not forward the response of record #${context.position} of stream "${context.stream}" to the webhook: ${result.reason}`;
-    if (parts.onRecordError === 'fail') throw transientError(`${text}. The sync stops (on_record_error = fail); the records were written to Stripe, and a re-run replays them without duplicates.`);
+    if (parts.onRecordError === 'fail') throw new FailureAfterOutcome(outcome, transientError(`${text}. The sync stops (on_record_error = fail); the records were written to Stripe, and a re-run replays them without duplicates.`));
     parts.log('WARN', text);
   }
 
@@ -64,10 +73,13 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     }
     if (parts.dryRun) {
       parts.log('INFO', `dry run: record #${context.position} of stream "${context.stream}" would add a meter event with fields [${Object.keys(mapped.event).join(', ')}] to a batch for POST /v2/billing/meter_event_stream`);
-      return { kind: 'written' };
+      const outcome: RecordOutcome = { kind: 'written', effect: 'would_send' };
+      await forward(context, outcome);
+      return outcome;
     }
     if (!parts.meterEvents) throw systemError('A meter event stream is mapped but no meter event writer was built.');
-    const outcome = await parts.meterEvents(mapped.event);
+    const written = await parts.meterEvents(mapped.event);
+    const outcome: RecordOutcome = written.kind === 'written' ? { ...written, effect: 'created' } : written;
     await forward(context, outcome);
     return outcome;
   }
@@ -84,7 +96,9 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     }
     if (parts.dryRun) {
       parts.log('INFO', describeDryRun(context.stream, context.position, mapped));
-      return { kind: 'written' };
+      const outcome: RecordOutcome = { kind: 'written', effect: 'would_send' };
+      await forward(context, outcome, mapped);
+      return outcome;
     }
     let result: { outcome: StripeOutcome; sent: MappedRequest['request'] };
     try {
@@ -96,18 +110,14 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     const { outcome: stripe, sent } = result;
     const outcome: RecordOutcome =
       stripe.kind === 'success'
-        ? { kind: 'written', id: idOf(stripe.body), status: stripe.status, requestId: stripe.requestId, retries: stripe.attempts - 1, replayed: stripe.replayed }
+        ? { kind: 'written', effect: effectOf(mapped, sent), id: idOf(stripe.body), status: stripe.status, requestId: stripe.requestId, retries: stripe.attempts - 1, replayed: stripe.replayed }
         : { kind: 'rejected', rejection: { ...stripe.rejection, status: stripe.rejection.status ?? stripe.status }, retries: Math.max(0, stripe.attempts - 1) };
     await forward(context, outcome, mapped, stripe, sent);
     return outcome;
   }
 
   return {
-    write: async (record, context) => {
-      const outcome = await write(record, context);
-      stats.recordOutcome(context.stream, outcome);
-      return outcome;
-    },
+    write,
     async close() {
       await scheduler.idle();
       await parts.forwarder?.close();
@@ -117,7 +127,32 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
       scheduler.abort();
       parts.onAbort?.();
     },
+    finish() {
+      parts.onFinish?.();
+    },
   };
+}
+
+/**
+ * What a request Stripe accepted did, from the operation and the request that settled the record: an
+ * upsert created when its create request went out (after a 404 or a search that found nothing).
+ * Manual mode cannot tell a create from an update (any endpoint, any method): `sent`, or `deleted` for DELETE.
+ */
+export function effectOf(mapped: Pick<MappedRequest, 'operation' | 'request' | 'onMissing' | 'execute'>, sent: MappedRequest['request']): WriteEffect {
+  switch (mapped.operation) {
+    case 'create':
+      return 'created';
+    case 'update':
+      return 'updated';
+    case 'delete':
+    case 'DELETE':
+      return 'deleted';
+    case 'upsert':
+      // By external key, `mapped.request` is the very create request the plan sends when nothing matched.
+      return sent === mapped.onMissing || (mapped.execute !== undefined && sent === mapped.request) ? 'created' : 'updated';
+    default:
+      return 'sent';
+  }
 }
 
 function idOf(body: unknown): string | undefined {

@@ -101,7 +101,7 @@ describe('response webhook', () => {
         operation: 'create',
         request: { method: 'POST', path: '/v1/customers' },
         response: { status: 200 },
-        outcome: 'written',
+        outcome: 'created',
       });
       expect(keys.has(doc.request.idempotency_key)).toBe(true);
       expect(doc.response.request_id).toMatch(/^req_/);
@@ -138,7 +138,7 @@ describe('response webhook', () => {
     const r = await writeToEmulator({ url: emulator.url, config: manualConfig, streams: [{ name: 's' }], messages: [recordLine('s', { n: 1 })] });
     expect(r.code, r.stdout).toBe(0);
     const [d] = receiver.deliveries;
-    expect(d!.body).toMatchObject({ operation: 'POST', request: { method: 'POST', path: '/v2/billing/meter_event_session' }, response: { status: 200 }, outcome: 'written' });
+    expect(d!.body).toMatchObject({ operation: 'POST', request: { method: 'POST', path: '/v2/billing/meter_event_session' }, response: { status: 200 }, outcome: 'sent' });
     expect(d!.body.response.body.object).toBe('v2.billing.meter_event_session');
     expect(d!.body.response.body.authentication_token).toBe('**********');
     expect(d!.raw).not.toMatch(/"authentication_token":"(?!\*)/);
@@ -156,7 +156,7 @@ describe('response webhook', () => {
     const r = await writeToEmulator({ url: emulator.url, config: webhookConfig, streams: [{ name: 'items' }], messages });
     expect(r.code, r.stdout).toBe(0);
     const docs = documents().sort((a, b) => a.position - b.position);
-    expect(docs.map((d) => d.outcome)).toEqual(['written', 'rejected', 'rejected']);
+    expect(docs.map((d) => d.outcome)).toEqual(['created', 'rejected', 'rejected']);
     expect(docs[1]).toMatchObject({ position: 2, operation: 'create', request: { method: 'POST', path: '/v1/invoiceitems' }, response: { status: 400 }, error: { type: 'invalid_request_error', code: 'resource_missing', param: 'customer' } });
     expect(docs[1].response.request_id).toMatch(/^req_/);
     expect(docs[1].error.message).toBeTruthy();

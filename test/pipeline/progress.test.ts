@@ -7,36 +7,50 @@ import {
   groupThousands,
   type ProgressSnapshot,
 } from '../../src/pipeline/progress.js';
-import type { StatsSnapshot } from '../../src/pipeline/stats.js';
+import { createTally, type TallySnapshot } from '../../src/pipeline/tally.js';
 
-const stats = (written: number, rejected: number, retried: number): StatsSnapshot => ({
-  streams: {},
-  totals: { written, rejected, retried, throttled: 0 },
-});
+/** A tally with `created` creates, `rejected` rejections, `retried` retries and `throttled` 429s. */
+const tally = (created: number, rejected: number, retried: number, throttled = 0): TallySnapshot => {
+  const t = createTally();
+  if (created) t.record('customers', 'created', created);
+  if (rejected) t.record('customers', 'rejected', rejected);
+  if (retried) t.event('retried', retried);
+  if (throttled) t.event('throttled', throttled);
+  return t.snapshot();
+};
 
 describe('formatProgress', () => {
   it('formats the documented example', () => {
     expect(
       formatProgress({
-        stats: stats(12_340, 12, 30),
+        tally: tally(12_340, 12, 30, 2),
         elapsedMs: 602_000,
         rate: 19.8,
-        throttled: 2,
         estimate: { total: 30_000 },
       }),
     ).toBe(
-      'progress: 12,340 written, 12 rejected, 30 retried, 19.8 req/s, 2 throttled (429), 10m 02s elapsed, 41% of 30,000 estimated',
+      'progress: 12,340 created, 12 rejected, 30 retried, 19.8 req/s, 2 throttled (429), 10m 02s elapsed, 41% of 30,000 estimated',
     );
   });
 
   it.each([
-    ['no estimate', undefined, false, 'progress: 5 written, 0 rejected, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed'],
-    ['empty estimate', {}, false, 'progress: 5 written, 0 rejected, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed'],
-    ['zero total', { total: 0 }, false, 'progress: 5 written, 0 rejected, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed'],
-    ['more than estimated caps at 100%', { total: 4 }, false, 'progress: 5 written, 0 rejected, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed, 100% of 4 estimated'],
-    ['final line', { total: 10 }, true, 'progress (done): 5 written, 0 rejected, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed, 50% of 10 estimated'],
+    ['no estimate', undefined, false, 'progress: 5 created, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed'],
+    ['empty estimate', {}, false, 'progress: 5 created, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed'],
+    ['zero total', { total: 0 }, false, 'progress: 5 created, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed'],
+    ['more than estimated caps at 100%', { total: 4 }, false, 'progress: 5 created, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed, 100% of 4 estimated'],
+    ['final line', { total: 10 }, true, 'progress (done): 5 created, 0 retried, 20.0 req/s, 0 throttled (429), 3s elapsed, 50% of 10 estimated'],
   ])('%s', (_name, estimate, done, line) => {
-    expect(formatProgress({ stats: stats(5, 0, 0), elapsedMs: 3_400, rate: 20, throttled: 0, estimate, done })).toBe(line);
+    expect(formatProgress({ tally: tally(5, 0, 0), elapsedMs: 3_400, rate: 20, estimate, done })).toBe(line);
+  });
+
+  it('names every non-zero category of the tally and says 0 records before the first', () => {
+    const t = createTally();
+    expect(formatProgress({ tally: t.snapshot(), elapsedMs: 0, rate: 0 })).toBe('progress: 0 records, 0 retried, 0.0 req/s, 0 throttled (429), 0s elapsed');
+    t.record('a', 'updated', 2);
+    t.record('b', 'replayed');
+    t.record('a', 'not_sent', 3);
+    t.record('a', 'would_send', 4);
+    expect(formatProgress({ tally: t.snapshot(), elapsedMs: 0, rate: 0 })).toBe('progress: 2 updated, 1 replayed, 4 would send, 3 not sent, 0 retried, 0.0 req/s, 0 throttled (429), 0s elapsed');
   });
 
   it.each([
@@ -73,7 +87,7 @@ describe('createProgressReporter', () => {
   });
 
   let written = 0;
-  const snapshot = (): ProgressSnapshot => ({ stats: stats(written, 0, 0), rate: 20, throttled: 0 });
+  const snapshot = (): ProgressSnapshot => ({ tally: tally(written, 0, 0), rate: 20 });
 
   it('logs a line every interval and a final one on stop', () => {
     written = 0;
@@ -84,14 +98,14 @@ describe('createProgressReporter', () => {
     expect(log).not.toHaveBeenCalled();
     written = 100;
     vi.advanceTimersByTime(1);
-    expect(log).toHaveBeenLastCalledWith('progress: 100 written, 0 rejected, 0 retried, 20.0 req/s, 0 throttled (429), 10s elapsed');
+    expect(log).toHaveBeenLastCalledWith('progress: 100 created, 0 retried, 20.0 req/s, 0 throttled (429), 10s elapsed');
     written = 250;
     vi.advanceTimersByTime(10_000);
     expect(log).toHaveBeenCalledTimes(2);
     vi.advanceTimersByTime(5_000);
     reporter.stop();
     expect(log).toHaveBeenCalledTimes(3);
-    expect(log).toHaveBeenLastCalledWith('progress (done): 250 written, 0 rejected, 0 retried, 20.0 req/s, 0 throttled (429), 25s elapsed');
+    expect(log).toHaveBeenLastCalledWith('progress (done): 250 created, 0 retried, 20.0 req/s, 0 throttled (429), 25s elapsed');
     reporter.stop();
     vi.advanceTimersByTime(60_000);
     expect(log).toHaveBeenCalledTimes(3);
@@ -111,7 +125,7 @@ describe('createProgressReporter', () => {
     expect(chunks[2]).toContain('3s elapsed');
     expect(log).not.toHaveBeenCalled();
     reporter.stop();
-    expect(chunks.at(-2)).toContain('progress (done): 7 written');
+    expect(chunks.at(-2)).toContain('progress (done): 7 created');
     expect(chunks.at(-1)).toBe('\n');
     expect(log).toHaveBeenCalledTimes(1);
   });

@@ -7,7 +7,7 @@ const request = { method: 'POST' as const, path: '/v1/customers', format: 'form'
 const base: DocumentInput = {
   context: { stream: 'users', namespace: 'crm', position: 7, primaryKey: [42] },
   mapped: { operation: 'create', request },
-  outcome: { kind: 'written', id: 'cus_1' },
+  outcome: { kind: 'written', effect: 'created', id: 'cus_1' },
   includeRequestBody: false,
   now,
 };
@@ -26,7 +26,7 @@ describe('buildForwardedResponse', () => {
       operation: 'create',
       request: { method: 'POST', path: '/v1/customers', idempotency_key: 'k1' },
       response: { status: 200, request_id: 'req_1', body: { id: 'cus_1' } },
-      outcome: 'written',
+      outcome: 'created',
       emitted_at: '2026-01-01T00:00:00.000Z',
     });
   });

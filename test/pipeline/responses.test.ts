@@ -65,7 +65,7 @@ const doc = (position: number, overrides: Partial<ForwardedResponse> = {}): Forw
   operation: 'POST',
   request: { method: 'POST', path: '/v1/customers', idempotency_key: `key-${position}`, body: { email: `u${position}@example.com` } },
   response: { status: 200, request_id: `req_${position}`, body: { id: `cus_${position}`, object: 'customer' } },
-  outcome: 'written',
+  outcome: 'created',
   emitted_at: '2026-01-01T00:00:00.000Z',
   ...overrides,
 });
@@ -88,7 +88,7 @@ describe('createResponseForwarder', () => {
       operation: 'POST',
       request: { method: 'POST', path: '/v1/customers', idempotency_key: 'key-1' },
       response: { status: 200, request_id: 'req_1', body: { id: 'cus_1', object: 'customer' } },
-      outcome: 'written',
+      outcome: 'created',
       emitted_at: '2026-01-01T00:00:00.000Z',
     });
     expect(received[0]!.headers['content-type']).toBe('application/json');

@@ -57,7 +57,9 @@ describe('write pipeline (through runConnector)', () => {
     const result = await runInProcess({ argv, input: [record(1, 'ghosts'), record(2, 'ghosts'), { type: 'CONTROL' }, { type: 'CONTROL' }, record(3), state(1)], sink });
     expect(result.code).toBe(0);
     const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => m.log.message as string);
-    expect(logs.filter((l) => l.includes('"ghosts"'))).toHaveLength(1);
+    const warnings = result.messages.filter((m) => m.type === 'LOG' && m.log.level === 'WARN').map((m) => m.log.message as string);
+    expect(warnings.filter((l) => l.includes('"ghosts"'))).toHaveLength(1);
+    expect(logs).toContain('Stream "ghosts" is not in the configured catalog: 2 records not written.');
     expect(logs.filter((l) => l.includes('Ignoring CONTROL'))).toHaveLength(1);
     expect(sink.seen).toHaveLength(1);
     expect(result.messages.find((m) => m.type === 'STATE')!.state.destinationStats.recordCount).toBe(1);
