@@ -17,6 +17,7 @@ import { buildStreamMappers } from './pipeline/stream-mappers.js';
 import { createStripeSink } from './pipeline/stripe-sink.js';
 import type { Sink } from './pipeline/sink.js';
 import { createMeterEventWriter } from './pipeline/meter-event-writer.js';
+import { apiVersionNote } from './stripe/version.js';
 
 export interface SinkFactoryOptions {
   config: Config;
@@ -98,6 +99,8 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
   const meterClient = [...mappers.values()].some((m) => m.toMeterEvent) && !config.dry_run ? createStripeClient({ ...clientOptions, pacer: paced }) : undefined;
   const meter = meterClient ? createMeterEventWriter({ send: client.send, sendBatch: meterClient.send }) : undefined;
   const log = (level: 'INFO' | 'WARN', text: string): void => emitter.log(level, text);
+  const version = apiVersionNote(config);
+  log(version.level, version.text);
   for (const [, mapper] of mappers) log('INFO', `Stream mapping: ${mapper.label}${config.dry_run ? ' (dry run: nothing is sent)' : ''}`);
   log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s (each endpoint at most ${paceFor(ENDPOINT_RATE_CAP)}/s, search ${paceFor(SEARCH_RATE_CAP)}/s), ${maxConcurrency} requests in flight at most.`);
   progress.start();

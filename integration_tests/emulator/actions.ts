@@ -1,13 +1,17 @@
-// Action endpoints that end an object without deleting it: cancel intents, quotes and refunds, void credit notes.
+// Action endpoints that end an object without deleting it: cancel intents, quotes and refunds, void credit
+// notes and credit grants, deactivate meters.
 import { ApiError, invalid, noSuch } from './errors.js';
 import type { ObjectStore } from './store.js';
 import type { StripeObject } from './types.js';
+import { resourceIndex } from './validate.js';
 
 interface Action {
   /** Object type, as in the error messages (`payment_intent`). */
   object: string;
   /** Statuses from which Stripe allows the action. */
   from: readonly string[];
+  /** The object's status as `from` names it (default: its `status` field). */
+  status?: (object: StripeObject) => string;
   /** Accepted body parameters and their allowed values (null = any string). */
   params: Record<string, readonly string[] | null>;
   /** Error code Stripe gives when the object is in another status. */
@@ -49,9 +53,35 @@ const actions: Record<string, Action> = {
     params: { expand: null },
     apply: (o, _body, at) => Object.assign(o, { status: 'void', voided_at: at }),
   },
+  'billing_meters/deactivate': {
+    object: 'billing.meter',
+    from: ['active'],
+    params: { expand: null },
+    apply: (o, _body, at) => Object.assign(o, { status: 'inactive', status_transitions: { deactivated_at: at } }),
+  },
+  'billing_credit_grants/void': {
+    object: 'billing.credit_grant',
+    from: ['active'],
+    status: (o) => (o['voided_at'] ? 'voided' : 'active'),
+    params: { expand: null },
+    apply: (o, _body, at) => Object.assign(o, { voided_at: at }),
+  },
 };
 
-const pattern = /^\/v1\/([a-z_]+)\/([^/]+)\/(cancel|void)$/;
+/** `POST <collection>/{id}/<action>` for every resource whose delete is an action (from schemas/index.json). */
+const actionRoutes = Object.entries(resourceIndex).flatMap(([resource, entry]) =>
+  entry.delete?.kind === 'action' && entry.parent === null
+    ? [{ resource, pattern: new RegExp(`^${entry.path}/([^/]+)/(${entry.delete.action})$`) }]
+    : [],
+);
+
+function matchAction(path: string): [resource: string, rawId: string, verb: string] | undefined {
+  for (const route of actionRoutes) {
+    const m = route.pattern.exec(path);
+    if (m) return [route.resource, m[1]!, m[2]!];
+  }
+  return undefined;
+}
 
 export interface ActionRequest {
   method: string;
@@ -66,9 +96,9 @@ export interface ActionRequest {
  * for the idempotency key. Undefined when the path is not an action.
  */
 export function planAction(req: ActionRequest, store: ObjectStore, now: () => number): (() => StripeObject) | undefined {
-  const m = pattern.exec(req.path);
-  if (!m || req.method !== 'POST') return undefined;
-  const [, resource, rawId, verb] = m as unknown as [string, string, string, string];
+  const m = req.method === 'POST' ? matchAction(req.path) : undefined;
+  if (!m) return undefined;
+  const [resource, rawId, verb] = m;
   const action = actions[`${resource}/${verb}`];
   if (!action) return undefined;
   checkParams(action, req.params);
@@ -76,7 +106,7 @@ export function planAction(req: ActionRequest, store: ObjectStore, now: () => nu
   return () => {
     const object = store.get(req.account, resource, id);
     if (!object) throw noSuch(action.object, id, 'id', 404);
-    const status = String(object['status']);
+    const status = action.status ? action.status(object) : String(object['status']);
     if (!action.from.includes(status)) throw wrongState(action, verb, status);
     action.apply(object, req.params, now());
     return object;
@@ -93,6 +123,6 @@ function checkParams(action: Action, body: Record<string, unknown>): void {
 
 function wrongState(action: Action, verb: string, status: string): ApiError {
   const name = action.object.replace(/_/g, ' ');
-  const message = `You cannot ${verb} this ${name} because it has a status of ${status}. Only a ${name} with one of the following statuses may be ${verb === 'void' ? 'voided' : 'canceled'}: ${action.from.join(', ')}.`;
+  const message = `You cannot ${verb} this ${name} because it has a status of ${status}. Only a ${name} with one of the following statuses may be ${verb === 'void' ? 'voided' : verb === 'deactivate' ? 'deactivated' : 'canceled'}: ${action.from.join(', ')}.`;
   return new ApiError(400, { type: 'invalid_request_error', message, ...(action.stateCode ? { code: action.stateCode } : {}) }, true);
 }

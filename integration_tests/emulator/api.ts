@@ -6,6 +6,7 @@ import { ApiError, errorJson, invalid, unrecognizedUrl } from './errors.js';
 import { parseForm } from './form.js';
 import { newRequestId } from './ids.js';
 import { planV1, type Execute } from './resources.js';
+import { planV2Resource } from './v2-resources.js';
 import { sendError, sendJson } from './respond.js';
 import type { EmulatorState } from './state.js';
 import { platform } from './store.js';
@@ -168,6 +169,8 @@ function planV2(state: EmulatorState, method: string, path: string, params: Reco
       return { status: 200, body: {} };
     };
   }
+  const resource = planV2Resource(method, path, params, account, livemode, state.store);
+  if (resource) return resource;
   throw unrecognizedUrl(method, path);
 }
 

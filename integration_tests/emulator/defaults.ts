@@ -50,6 +50,12 @@ export function defaultsFor(object: string, body: Body): Body {
       return { type: 'adjustment' };
     case 'tax_id':
       return { verification: { status: 'pending', verified_address: null, verified_name: null } };
+    case 'billing.meter':
+      return { status: 'active', status_transitions: { deactivated_at: null }, event_time_window: null };
+    case 'billing.credit_grant':
+      return { category: 'paid', effective_at: null, expires_at: null, voided_at: null, priority: 50 };
+    case 'entitlements.feature':
+      return { active: true };
     default:
       return {};
   }
@@ -67,4 +73,5 @@ export const references: Record<string, string[]> = {
   subscription: ['subscriptions'],
   charge: ['charges'],
   payment_intent: ['payment_intents'],
+  entitlement_feature: ['entitlement_features'],
 };

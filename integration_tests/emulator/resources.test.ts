@@ -5,7 +5,7 @@ import { startEmulator, type Emulator } from './server.js';
 import { client, createId } from './test-client.js';
 
 const index = JSON.parse(readFileSync(new URL('../../schemas/index.json', import.meta.url), 'utf8')) as {
-  resources: Record<string, { path: string; idPrefix: string; create: string; parent: unknown }>;
+  resources: Record<string, { path: string; idPrefix: string; create: string; parent: unknown; format: 'form' | 'json' }>;
 };
 const required = (file: string): string[] =>
   (JSON.parse(readFileSync(new URL(`../../schemas/${file}`, import.meta.url), 'utf8')) as { required?: string[] }).required ?? [];
@@ -25,6 +25,7 @@ beforeAll(async () => {
   ids.invoice = await make('/v1/invoices', { customer: ids.customer });
   ids.subscription = await make('/v1/subscriptions', { customer: ids.customer, items: [{ price: ids.price }] });
   ids.charge = await make('/v1/charges', { amount: 1000, currency: 'usd', source: 'tok_visa' });
+  ids.feature = await make('/v1/entitlements/features', { name: 'SSO', lookup_key: 'sso' });
 });
 afterAll(() => emulator.stop());
 
@@ -34,7 +35,7 @@ const minimal: Record<string, () => Record<string, unknown>> = {
   products: () => ({ name: 'Gadget' }),
   prices: () => ({ currency: 'usd', unit_amount: 100, product: ids.product }),
   coupons: () => ({ percent_off: 5, duration: 'forever' }),
-  promotion_codes: () => ({ coupon: ids.coupon }),
+  promotion_codes: () => ({ promotion: { type: 'coupon', coupon: ids.coupon } }),
   tax_rates: () => ({ display_name: 'VAT', inclusive: false, percentage: 20 }),
   invoices: () => ({ customer: ids.customer }),
   invoiceitems: () => ({ customer: ids.customer, amount: 100, currency: 'usd' }),
@@ -52,18 +53,27 @@ const minimal: Record<string, () => Record<string, unknown>> = {
   customer_balance_transactions: () => ({ amount: -500, currency: 'usd' }),
   customer_tax_ids: () => ({ type: 'eu_vat', value: 'DE123456789' }),
   billing_meter_events: () => ({ event_name: 'api_calls', payload: { stripe_customer_id: ids.customer!, value: '3' } }),
+  billing_meters: () => ({ display_name: 'API calls', event_name: 'api_calls', default_aggregation: { formula: 'sum' } }),
+  billing_credit_grants: () => ({ customer: ids.customer, amount: { type: 'monetary', monetary: { currency: 'usd', value: 500 } }, applicability_config: { scope: { price_type: 'metered' } } }),
+  entitlement_features: () => ({ name: 'Audit log', lookup_key: 'audit-log' }),
+  product_features: () => ({ entitlement_feature: ids.feature }),
+  tax_ids: () => ({ type: 'eu_vat', value: 'DE123456789' }),
+  billing_meter_event_adjustments: () => ({ event_name: 'api_calls', type: 'cancel', cancel: { identifier: 'evt-1' } }),
 };
 
 const resources = Object.entries(index.resources).map(([name, e]) => ({ name, ...e }));
-const pathOf = (p: string): string => p.replace('{customer}', ids.customer!);
+const pathOf = (p: string): string => p.replace('{customer}', ids.customer!).replace('{product}', ids.product!);
+/** v1 bodies are form-encoded, v2 bodies JSON. */
+const send = (format: 'form' | 'json', path: string, body: Record<string, unknown>) =>
+  format === 'json' ? api.call('POST', path, { json: body }) : api.post(path, body);
 
 describe('every resource in schemas/index.json', () => {
   it('has a minimal body in this table', () => {
     expect(Object.keys(minimal).sort()).toEqual(resources.map((r) => r.name).sort());
   });
 
-  it.each(resources)('$name: a valid create succeeds with the $idPrefix prefix', async ({ name, path, idPrefix }) => {
-    const r = await api.post(pathOf(path), minimal[name]!());
+  it.each(resources)('$name: a valid create succeeds with the $idPrefix prefix', async ({ name, path, idPrefix, format }) => {
+    const r = await send(format, pathOf(path), minimal[name]!());
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.headers.get('request-id')).toMatch(/^req_/);
     if (name === 'billing_meter_events') {
@@ -75,19 +85,47 @@ describe('every resource in schemas/index.json', () => {
     }
   });
 
-  it.each(resources)('$name: an unknown parameter is refused with param set', async ({ name, path }) => {
-    const r = await api.post(pathOf(path), { ...minimal[name]!(), bogus_field: 'x' });
+  it.each(resources)('$name: an unknown parameter is refused with param set', async ({ name, path, format }) => {
+    const r = await send(format, pathOf(path), { ...minimal[name]!(), bogus_field: 'x' });
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unknown', param: 'bogus_field' });
   });
 
-  it.each(resources.filter((r) => required(r.create).length > 0))('$name: a missing required parameter is refused with param set', async ({ name, path, create }) => {
+  it.each(resources.filter((r) => required(r.create).length > 0))('$name: a missing required parameter is refused with param set', async ({ name, path, create, format }) => {
     const missing = required(create)[0]!;
     const body = { ...minimal[name]!() };
     delete body[missing];
-    const r = await api.post(pathOf(path), body);
+    const r = await send(format, pathOf(path), body);
     expect(r.status).toBe(400);
     expect(r.body.error).toMatchObject({ code: 'parameter_missing', param: missing });
+  });
+});
+
+describe('nested parameters', () => {
+  it('refuses an unknown nested parameter with its bracket path', async () => {
+    const r = await api.post('/v1/customers', { address: { city: 'Paris', planet: 'Mars' } });
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ type: 'invalid_request_error', code: 'parameter_unknown', param: 'address[planet]' });
+    expect(r.body.error.message).toBe('Received unknown parameter: address[planet]');
+  });
+
+  it('refuses unknown parameters inside array items, and in v2 JSON bodies', async () => {
+    const items = await api.post('/v1/subscriptions', { customer: ids.customer, items: [{ price: ids.price, colour: 'red' }] });
+    expect(items.body.error).toMatchObject({ code: 'parameter_unknown', param: 'items[0][colour]' });
+    const v2 = await api.call('POST', '/v2/billing/meter_event_adjustments', { json: { event_name: 'e', type: 'cancel', cancel: { identifier: 'i', when: 1 } } });
+    expect(v2.status).toBe(400);
+    expect(v2.body.error).toMatchObject({ code: 'parameter_unknown', param: 'cancel[when]' });
+  });
+
+  it('keeps metadata open and refuses fields removed from the current API', async () => {
+    expect((await api.post('/v1/customers', { metadata: { any_key: 'v' } })).status).toBe(200);
+    const coupon = await api.post('/v1/customers', { coupon: ids.coupon });
+    expect(coupon.body.error).toMatchObject({ code: 'parameter_unknown', param: 'coupon' });
+    expect((await api.post('/v1/customers', { business_name: 'Acme', individual_name: 'Ada' })).status).toBe(200);
+    const sub = await api.post('/v1/subscriptions', { customer: ids.customer, items: [{ price: ids.price }], coupon: ids.coupon });
+    expect(sub.body.error).toMatchObject({ code: 'parameter_unknown', param: 'coupon' });
+    const discounted = await api.post('/v1/subscriptions', { customer: ids.customer, items: [{ price: ids.price }], discounts: [{ coupon: ids.coupon }] });
+    expect(discounted.status, JSON.stringify(discounted.body)).toBe(200);
   });
 });
 

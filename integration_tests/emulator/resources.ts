@@ -36,7 +36,7 @@ interface Route {
   item: RegExp;
 }
 
-const routes: Route[] = Object.entries(resourceIndex).map(([name, entry]) => {
+const routes: Route[] = Object.entries(resourceIndex).filter(([, entry]) => entry.format === 'form').map(([name, entry]) => {
   const source = entry.path.replace(/\{[^}]+\}/g, '([^/]+)');
   return { name, entry, collection: new RegExp(`^${source}$`), item: new RegExp(`^${source}/([^/]+)$`) };
 });
@@ -58,7 +58,10 @@ export function planV1(req: V1Request, deps: V1Deps): Execute {
       const parentId = c[1] === undefined ? undefined : decodeURIComponent(c[1]);
       if (method === 'POST') {
         const body = validateBody(route.entry.create, req.params);
-        if (route.name === 'billing_meter_events') return () => ok(meterEvent(body, req, deps));
+        if (route.name === 'billing_meter_events') {
+          requireMeterCustomer(body);
+          return () => ok(meterEvent(body, req, deps));
+        }
         return () => ok(create(route, body, parentId, req, deps));
       }
       if (method === 'GET' && route.entry.listable) {
@@ -186,6 +189,17 @@ function remove(route: Route, id: string, parentId: string | undefined, req: V1R
   }
   deps.store.delete(req.account, route.name, id);
   return { id, object: route.entry.object, deleted: true };
+}
+
+/**
+ * Stripe finds the customer of a meter event in the payload key its meter maps (`stripe_customer_id`
+ * unless the meter says otherwise); the request types cannot say so, the emulator checks the default.
+ */
+function requireMeterCustomer(body: Record<string, unknown>): void {
+  const payload = body['payload'] as Record<string, unknown> | undefined;
+  if (typeof payload?.['stripe_customer_id'] !== 'string' || payload['stripe_customer_id'] === '') {
+    throw invalid('Missing required param: payload[stripe_customer_id].', 'parameter_missing', 'payload[stripe_customer_id]');
+  }
 }
 
 function meterEvent(body: Record<string, unknown>, req: V1Request, deps: V1Deps): unknown {

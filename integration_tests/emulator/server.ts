@@ -70,6 +70,8 @@ async function dispatch(state: EmulatorState, req: IncomingMessage, res: ServerR
   const log: LoggedRequest = { method, path, host: req.headers.host, status: 0, at: Date.now() };
   const contentType = req.headers['content-type'];
   if (contentType) log.contentType = contentType;
+  const stripeVersion = req.headers['stripe-version'];
+  if (typeof stripeVersion === 'string') log.stripeVersion = stripeVersion;
   if (query) log.query = query;
   if (raw) log.body = raw.length > maxLoggedBody ? raw.slice(0, maxLoggedBody) : raw;
   state.record(log);

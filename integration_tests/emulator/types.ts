@@ -75,6 +75,8 @@ export interface LoggedRequest {
   /** 0 when the connection was dropped without an answer. */
   status: number;
   contentType?: string;
+  /** The Stripe-Version header as sent. */
+  stripeVersion?: string;
   /** The raw query string (after `?`), when there is one. */
   query?: string;
   account?: string;

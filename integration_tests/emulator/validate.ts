@@ -28,10 +28,13 @@ function load(file: string): { schema: Schema; validate: ValidateFunction } {
   return entry;
 }
 
-/** Coerces and validates a form body; returns the typed body or throws a Stripe 400. */
-export function validateBody(file: string, body: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Validates a body; returns the typed body or throws a Stripe 400. Form bodies (v1) arrive as strings and
+ * are coerced along the schema first; JSON bodies (v2) are taken as they are.
+ */
+export function validateBody(file: string, body: Record<string, unknown>, format: 'form' | 'json' = 'form'): Record<string, unknown> {
   const { schema, validate } = load(file);
-  const typed = coerce(body, schema) as Record<string, unknown>;
+  const typed = format === 'form' ? (coerce(body, schema) as Record<string, unknown>) : body;
   if (validate(typed)) return typed;
   throw toStripeError(validate.errors ?? [], typed);
 }
@@ -45,8 +48,8 @@ export function warmUp(): void {
 }
 
 /**
- * The spec closes only the top level (`additionalProperties: false`), but Stripe also refuses unknown
- * nested parameters (`address[foo]`): close every object that lists its properties and says nothing else.
+ * The generated schemas already close every object that is not a free-form map; this keeps any object
+ * that lists properties and says nothing else closed too, as Stripe refuses unknown nested parameters.
  */
 function closeObjects(schema: Schema): Schema {
   const visit = (node: unknown): void => {

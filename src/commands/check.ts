@@ -5,6 +5,7 @@ import { configErrorFor, validateConfig } from '../config/validate.js';
 import { connectionStatusMessage } from '../protocol/messages.js';
 import type { Emitter } from '../protocol/emitter.js';
 import { ConnectorError, toConnectorError } from '../protocol/errors.js';
+import { apiVersionNote } from '../stripe/version.js';
 import { checkSettings } from './check-settings.js';
 
 /** Calls Stripe with the configured key; resolves to a success message or throws a ConnectorError. */
@@ -19,7 +20,7 @@ export async function runCheck(options: { configPath: string; emitter: Emitter; 
     if (!result.ok) throw configErrorFor(result.problems);
     const notes = checkSettings(result.config);
     const message = await options.verify(result.config);
-    emitter.emit(connectionStatusMessage('SUCCEEDED', [message, ...notes].join(' ')));
+    emitter.emit(connectionStatusMessage('SUCCEEDED', [message, apiVersionNote(result.config).text, ...notes].join(' ')));
   } catch (error) {
     const failure = toConnectorError(error);
     const text = failure instanceof ConnectorError && failure.failureType !== 'system_error' ? failure.message : `${failure.message} (${failure.internalMessage})`;

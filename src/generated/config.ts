@@ -10,7 +10,7 @@ export type StripeAPIKey = string;
  */
 export type Configuration = Template | Manual;
 /**
- * The Stripe object each record writes. Nested resources (customer_balance_transactions, customer_tax_ids) take their parent id from the record's `customer` field.
+ * The Stripe object each record writes. Nested resources take their parent id from a record field: customer_balance_transactions and customer_tax_ids from `customer`, product_features from `product`.
  */
 export type ResourceType =
   | 'customers'
@@ -34,7 +34,13 @@ export type ResourceType =
   | 'plans'
   | 'customer_balance_transactions'
   | 'customer_tax_ids'
-  | 'billing_meter_events';
+  | 'billing_meter_events'
+  | 'billing_meters'
+  | 'billing_credit_grants'
+  | 'entitlement_features'
+  | 'product_features'
+  | 'tax_ids'
+  | 'billing_meter_event_adjustments';
 /**
  * create makes a new object per record; update changes the object the record identifies; upsert updates it when it exists and creates it otherwise; delete removes it (or archives or cancels it where Stripe cannot delete).
  */
@@ -69,7 +75,7 @@ export type BodyTemplate = string;
  */
 export type ConnectedAccount = string;
 /**
- * Pins the Stripe-Version header. Leave empty to use the version this connector is built and tested against.
+ * Pins the Stripe-Version header. Leave empty to use the version the connector's request schemas describe (2026-10-28.endive). Another version turns off the schema checks of record bodies: Stripe judges them.
  */
 export type StripeAPIVersion = string;
 /**

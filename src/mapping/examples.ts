@@ -47,7 +47,7 @@ export const RESOURCE_EXAMPLES: Readonly<Record<ResourceType, ResourceExamples>>
     delete: { id: self },
   },
   promotion_codes: {
-    create: { coupon: '$coupons' },
+    create: { promotion: { type: 'coupon', coupon: '$coupons' } },
     update: { id: self, ...tagged },
     upsert: { record: { id: self, ...tagged }, matchingKey: 'id' },
     delete: { id: self },
@@ -146,6 +146,40 @@ export const RESOURCE_EXAMPLES: Readonly<Record<ResourceType, ResourceExamples>>
   },
   billing_meter_events: {
     create: { event_name: 'api_requests', payload: { stripe_customer_id: '$customers', value: '1' } },
+  },
+  billing_meters: {
+    create: { display_name: 'API requests', event_name: 'api_requests', default_aggregation: { formula: 'sum' } },
+    update: { id: self, display_name: 'API calls' },
+    upsert: { record: { id: self, display_name: 'API calls' }, matchingKey: 'id' },
+    delete: { id: self },
+  },
+  billing_credit_grants: {
+    create: {
+      customer: '$customers',
+      category: 'promotional',
+      amount: { type: 'monetary', monetary: { currency: 'usd', value: 1000 } },
+      applicability_config: { scope: { price_type: 'metered' } },
+    },
+    update: { id: self, ...tagged },
+    upsert: { record: { id: self, ...tagged }, matchingKey: 'id' },
+    delete: { id: self },
+  },
+  entitlement_features: {
+    create: { name: 'Priority support', lookup_key: 'priority-support' },
+    update: { id: self, name: 'Priority support (24/7)' },
+    upsert: { record: { id: self, name: 'Priority support (24/7)' }, matchingKey: 'id' },
+    delete: { id: self },
+  },
+  product_features: {
+    create: { product: '$products', entitlement_feature: '$entitlement_features' },
+    delete: { product: '$products', id: self },
+  },
+  tax_ids: {
+    create: { type: 'eu_vat', value: 'DE123456789', owner: { type: 'customer', customer: '$customers' } },
+    delete: { id: self },
+  },
+  billing_meter_event_adjustments: {
+    create: { event_name: 'api_requests', type: 'cancel', cancel: { identifier: 'order-7-usage' } },
   },
 };
 

@@ -108,6 +108,11 @@ export function bracketPath(segments: string[]): string {
   return head + rest.map((s) => `[${s}]`).join('');
 }
 
+/** `/items/0/price` → `items[0].price`: the record's own notation, for messages. */
+export function fieldPath(segments: string[]): string {
+  return segments.map((s, i) => (/^\d+$/.test(s) && i > 0 ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
 function pointerSegments(pointer: string): string[] {
   if (pointer === '') return [];
   return pointer
@@ -138,21 +143,22 @@ function describeErrors(errors: ErrorObject[], required: boolean): Problem[] {
     const shadowed = paths.some((other) => other.length > segments.length && segments.every((s, i) => other[i] === s));
     const group = byPath.get(JSON.stringify(segments))!;
     if (shadowed && group.every((e) => e.keyword !== 'required' && e.keyword !== 'additionalProperties')) continue;
-    problems.push(describeGroup(bracketPath(segments), group));
+    problems.push(describeGroup(bracketPath(segments), fieldPath(segments), group));
   }
   return problems;
 }
 
-function describeGroup(param: string, group: ErrorObject[]): Problem {
+/** `param` is Stripe's bracket notation (`address[planet]`), `field` the record's (`address.planet`). */
+function describeGroup(param: string, field: string, group: ErrorObject[]): Problem {
   const first = group.find((e) => e.keyword === 'additionalProperties' || e.keyword === 'required') ?? group[0]!;
-  if (first.keyword === 'additionalProperties') return { param, reason: `unknown field "${param}"` };
-  if (first.keyword === 'required') return { param, reason: `missing required field "${param}"` };
+  if (first.keyword === 'additionalProperties') return { param, reason: `unknown field "${field}"` };
+  if (first.keyword === 'required') return { param, reason: `missing required field "${field}"` };
   const types = group.filter((e) => e.keyword === 'type').map((e) => String(e.params['type']));
   // A value that fails every branch of `anyOf [X, enum [""]]`: the "" branch adds nothing useful.
   const meaningful = group.filter((e) => !(e.keyword === 'enum' && isEmptyStringEnum(e)));
-  if (types.length > 0) return { param, reason: `field "${param}" must be ${[...new Set(types)].join(' or ')}` };
+  if (types.length > 0) return { param, reason: `field "${field}" must be ${[...new Set(types)].join(' or ')}` };
   const error = meaningful[0] ?? first;
-  return { param, reason: `field "${param}" ${ruleText(error)}` };
+  return { param, reason: `field "${field}" ${ruleText(error)}` };
 }
 
 function isEmptyStringEnum(error: ErrorObject): boolean {

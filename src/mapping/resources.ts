@@ -3,10 +3,9 @@ import { readFileSync } from 'node:fs';
 import type { Operation, ResourceType } from '../generated/config.js';
 import { packagePath } from '../paths.js';
 import { configError } from '../protocol/errors.js';
-import { CREATE_ONLY, SEARCHABLE, deleteStrategyFor, type DeleteStrategy } from './resource-operations.js';
-import type { SchemaIndexEntry } from './schema-index.js';
+import type { DeleteStrategy, SchemaIndex, SchemaIndexEntry } from './schema-index.js';
 
-export type { DeleteStrategy } from './resource-operations.js';
+export type { DeleteStrategy } from './schema-index.js';
 export type TemplateOperation = Operation;
 
 export const OPERATIONS: readonly TemplateOperation[] = ['create', 'update', 'upsert', 'delete'];
@@ -17,6 +16,8 @@ export interface ResourceDefinition {
   name: ResourceType;
   /** Collection path; nested resources hold `{<parent.param>}`. */
   path: string;
+  /** Body encoding: form for /v1, JSON for /v2. */
+  format: 'form' | 'json';
   object: string;
   idPrefix: string;
   /** Nested resources: the record field that names the parent (removed from the body). */
@@ -34,29 +35,37 @@ export interface ResourceDefinition {
 }
 
 let registry: Map<string, ResourceDefinition> | undefined;
+let schemaApiVersion: string | undefined;
 
 function load(): Map<string, ResourceDefinition> {
   if (registry) return registry;
-  const index = JSON.parse(readFileSync(packagePath('schemas', 'index.json'), 'utf8')) as { resources: Record<string, IndexEntry> };
+  const index = JSON.parse(readFileSync(packagePath('schemas', 'index.json'), 'utf8')) as SchemaIndex;
+  schemaApiVersion = index.apiVersion;
   registry = new Map(Object.entries(index.resources).map(([name, entry]) => [name, define(name, entry)]));
   return registry;
 }
 
+/** The Stripe API version the generated schemas describe (schemas/index.json). */
+export function schemasApiVersion(): string {
+  load();
+  return schemaApiVersion!;
+}
+
 function define(name: string, entry: IndexEntry): ResourceDefinition {
-  const createOnly = CREATE_ONLY.has(name);
-  const update = createOnly ? undefined : (entry.update ?? undefined);
-  const strategy = deleteStrategyFor(name, entry.deletable);
+  const update = entry.update ?? undefined;
+  const strategy = entry.delete ?? undefined;
   const operations: TemplateOperation[] = ['create'];
   if (update) operations.push('update', 'upsert');
   if (strategy) operations.push('delete');
   return {
     name: name as ResourceType,
     path: entry.path,
+    format: entry.format,
     object: entry.object,
     idPrefix: entry.idPrefix,
     ...(entry.parent ? { parent: entry.parent } : {}),
     customId: entry.customId,
-    searchable: SEARCHABLE.has(name),
+    searchable: entry.searchPath !== null,
     createSchema: entry.create,
     ...(update ? { updateSchema: update } : {}),
     ...(strategy ? { delete: strategy } : {}),

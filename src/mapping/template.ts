@@ -24,6 +24,11 @@ export interface TemplateMapperOptions {
   idempotencyKey: IdempotencyKeyFn;
   /** external key → Stripe id, shared by every record of a sync (see upsert.ts). */
   knownIds?: Map<string, string>;
+  /**
+   * Check bodies against the generated request schemas (default true). Off when the sync pins another
+   * Stripe-Version than the schemas describe: then only path ids and matching keys are checked.
+   */
+  schemaChecks?: boolean;
 }
 
 type Mapper = (data: Record<string, unknown>) => MapResult;
@@ -49,6 +54,7 @@ export function createTemplateMapper(options: TemplateMapperOptions): Mapper {
     knownIds: options.knownIds ?? new Map(),
     sequence: 0,
     idempotencyKey: options.idempotencyKey,
+    validate: options.schemaChecks === false ? () => undefined : validateBody,
   };
 
   return (data) => {
@@ -81,6 +87,7 @@ interface Context {
   knownIds: Map<string, string>;
   sequence: number;
   idempotencyKey: IdempotencyKeyFn;
+  validate: typeof validateBody;
 }
 
 /** Where the record goes: the collection path (parent resolved) and the fields left for the body. */
@@ -99,11 +106,11 @@ function mapCreate(context: Context, target: Target, keys: Keys): MapResult {
   if (definition.name === 'billing_meter_events' && (body['identifier'] === undefined || body['identifier'] === '')) {
     body['identifier'] = meterEventIdentifier(body);
   }
-  const invalid = validateBody(definition.name, 'create', body);
+  const invalid = context.validate(definition.name, 'create', body);
   if (invalid) return rejected(invalid);
   const derived = keys('create');
   if ('rejection' in derived) return rejected(derived.rejection);
-  const request = post(target.collectionPath, body, derived.key);
+  const request = post(definition, target.collectionPath, body, derived.key);
   const customId = definition.customId && typeof body['id'] === 'string' && body['id'] !== '' ? `${target.collectionPath}/${encodePathSegment(body['id'])}` : undefined;
   const objectKey = target.parentPath ?? customId ?? `${target.collectionPath}#${derived.key ?? `create-${++context.sequence}`}`;
   return { kind: 'request', request, objectKey, operation: 'create' };
@@ -114,11 +121,11 @@ function mapUpdate(context: Context, target: Target, keys: Keys): MapResult {
   const located = matchingValue(target.fields, matchingKey);
   if ('rejection' in located) return rejected(located.rejection);
   const body = omit(target.fields, matchingKey);
-  const invalid = validateBody(definition.name, 'update', body);
+  const invalid = context.validate(definition.name, 'update', body);
   if (invalid) return rejected(invalid);
   const derived = keys('update');
   if ('rejection' in derived) return rejected(derived.rejection);
-  const whenFound = (id: string): StripeRequest => post(`${target.collectionPath}/${encodePathSegment(id)}`, body, derived.key);
+  const whenFound = (id: string): StripeRequest => post(definition, `${target.collectionPath}/${encodePathSegment(id)}`, body, derived.key);
   if (!context.external) return { kind: 'request', request: whenFound(located.value), objectKey: whenFound(located.value).path, operation: 'update' };
   return external(context, target, located.value, whenFound, { kind: 'reject' }, 'update');
 }
@@ -132,33 +139,38 @@ function mapUpsert(context: Context, target: Target, keys: Keys): MapResult {
   // Stripe-generated ids: an upsert by id can only update (there is no way to create with that id).
   if (!definition.customId && !context.external) return relabel(mapUpdate(context, target, (label) => keys(label === 'update' ? 'upsert' : label)), 'upsert');
 
-  const createFields = schemaFields(definition.name, 'create');
-  const updateFields = schemaFields(definition.name, 'update');
-  const unknown = Object.keys(fields).find((f) => !createFields.has(f) && !updateFields.has(f));
-  if (unknown !== undefined) return rejected({ code: 'validation_failed', param: unknown, reason: `${definition.name} upsert: unknown field "${unknown}"` });
   // Fields only create accepts (a price's currency) are used when the object is created; fields only update accepts when it is updated.
-  const updateBody = pick(fields, updateFields);
-  const createBody = dropNulls(pick(fields, createFields));
+  // Without schema checks (another API version pinned) both bodies carry every field and Stripe judges them.
+  let updateBody = fields;
+  let createBody = dropNulls(fields);
+  if (context.validate === validateBody) {
+    const createFields = schemaFields(definition.name, 'create');
+    const updateFields = schemaFields(definition.name, 'update');
+    const unknown = Object.keys(fields).find((f) => !createFields.has(f) && !updateFields.has(f));
+    if (unknown !== undefined) return rejected({ code: 'validation_failed', param: unknown, reason: `${definition.name} upsert: unknown field "${unknown}"` });
+    updateBody = pick(fields, updateFields);
+    createBody = dropNulls(pick(fields, createFields));
+  }
   if (!context.external) createBody['id'] = located.value;
-  const invalidUpdate = validateBody(definition.name, 'update', updateBody);
+  const invalidUpdate = context.validate(definition.name, 'update', updateBody);
   if (invalidUpdate) return rejected(invalidUpdate);
-  const invalidCreate = validateBody(definition.name, 'create', createBody, { required: false });
+  const invalidCreate = context.validate(definition.name, 'create', createBody, { required: false });
   if (invalidCreate) return rejected(invalidCreate);
   const derived = keys('upsert');
   if ('rejection' in derived) return rejected(derived.rejection);
-  const whenFound = (id: string): StripeRequest => post(`${target.collectionPath}/${encodePathSegment(id)}`, updateBody, derived.key);
+  const whenFound = (id: string): StripeRequest => post(definition, `${target.collectionPath}/${encodePathSegment(id)}`, updateBody, derived.key);
 
   if (!context.external) {
     // Custom id: update it, and on 404 resource_missing create it with that id.
     const createKey = keys('upsert_create');
     if ('rejection' in createKey) return rejected(createKey.rejection);
     const request = whenFound(located.value);
-    return { kind: 'request', request, objectKey: request.path, operation: 'upsert', onMissing: post(target.collectionPath, createBody, createKey.key) };
+    return { kind: 'request', request, objectKey: request.path, operation: 'upsert', onMissing: post(definition, target.collectionPath, createBody, createKey.key) };
   }
-  const incomplete = validateBody(definition.name, 'create', createBody);
+  const incomplete = context.validate(definition.name, 'create', createBody);
   const whenMissing: ExternalKeyPlan['whenMissing'] = incomplete
     ? { kind: 'reject', rejection: { ...incomplete, reason: `${incomplete.reason} (needed to create: no object matched "${matchingKey}")` } }
-    : { kind: 'create', request: post(target.collectionPath, createBody, externalCreateKey(definition.name, matchingKey, located.value)) };
+    : { kind: 'create', request: post(definition, target.collectionPath, createBody, externalCreateKey(definition.name, matchingKey, located.value)) };
   return external(context, target, located.value, whenFound, whenMissing, 'upsert');
 }
 
@@ -178,11 +190,11 @@ function mapDelete(context: Context, target: Target, keys: Keys): MapResult {
     const objectPath = `${target.collectionPath}/${encodePathSegment(id)}`;
     switch (strategy.kind) {
       case 'delete':
-        return { method: 'DELETE', path: objectPath, format: 'form' };
+        return { method: 'DELETE', path: objectPath, format: definition.format };
       case 'archive':
-        return post(objectPath, { active: false }, key);
+        return post(definition, objectPath, { active: false }, key);
       case 'action':
-        return post(`${objectPath}/${strategy.action}`, {}, key);
+        return post(definition, `${objectPath}/${strategy.action}`, {}, key);
     }
   };
   if (!context.external) {
@@ -229,8 +241,8 @@ function relabel(result: MapResult, operation: string): MapResult {
   return result.kind === 'request' ? { ...result, operation } : result;
 }
 
-function post(path: string, body: Body, idempotencyKey: string | undefined): StripeRequest {
-  return { method: 'POST', path, body, format: 'form', ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
+function post(definition: ResourceDefinition, path: string, body: Body, idempotencyKey: string | undefined): StripeRequest {
+  return { method: 'POST', path, body, format: definition.format, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) };
 }
 
 function rejected(rejection: Rejection): MapResult {

@@ -10,6 +10,7 @@ import { toMeterEvent, type MeterEventResult } from '../mapping/meter-event.js';
 import { planStream } from '../mapping/stream-plan.js';
 import type { MapResult } from '../mapping/types.js';
 import { streamScope } from './checkpoints.js';
+import { schemaChecksApply } from '../stripe/version.js';
 
 export interface StreamMapper {
   map: (data: Record<string, unknown>) => MapResult;
@@ -68,6 +69,7 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
     recordPath: configuration.record_path,
     idempotencyKey,
     knownIds,
+    schemaChecks: schemaChecksApply(config),
   });
   if (!meterStream) return { map, label: `${plan.resource}/${plan.operation}` };
   const recordPath = (configuration.record_path ?? '').trim();

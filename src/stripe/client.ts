@@ -87,7 +87,7 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
     if (!HEADER_SAFE.test(bearer)) throw systemError('The meter event session token holds characters an HTTP header cannot carry.');
     const headers: Record<string, string> = {
       authorization: `Bearer ${bearer}`,
-      'stripe-version': options.apiVersion || DEFAULT_API_VERSION,
+      'stripe-version': options.apiVersion?.trim() || DEFAULT_API_VERSION,
       'user-agent': USER_AGENT,
       accept: 'application/json',
     };

@@ -36,6 +36,7 @@ describe('destination-stripe CLI', () => {
     expect(rest).toEqual([]);
     expect(msg!.connectionStatus.status).toBe('SUCCEEDED');
     expect(msg!.connectionStatus.message).toContain('test mode');
+    expect(msg!.connectionStatus.message).toContain(`Stripe-Version ${DEFAULT_API_VERSION} (the default`);
     expect(r.stdout + r.stderr).not.toContain(KEY);
     noProtocolOnStderr(r.stderr);
   });

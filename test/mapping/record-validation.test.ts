@@ -20,13 +20,18 @@ describe('validateBody', () => {
     ['customers', 'create', { emial: SECRET }, 'emial', 'unknown field "emial"'],
     ['products', 'create', { description: SECRET }, 'name', 'missing required field "name"'],
     ['prices', 'create', { currency: 'usd', unit_amount: '1000' }, 'unit_amount', 'field "unit_amount" must be integer'],
-    ['customers', 'create', { metadata: { crm: { nested: SECRET } } }, 'metadata[crm]', 'field "metadata[crm]" must be string'],
-    ['customers', 'create', { address: { city: 12345 } }, 'address[city]', 'field "address[city]" must be string'],
-    ['subscriptions', 'create', { customer: 'cus_1', items: [{ price: 'p', quantity: '2' }] }, 'items[0][quantity]', 'field "items[0][quantity]" must be integer'],
+    ['customers', 'create', { metadata: { crm: { nested: SECRET } } }, 'metadata[crm]', 'field "metadata.crm" must be string or number'],
+    ['customers', 'create', { address: { city: 12345 } }, 'address[city]', 'field "address.city" must be string'],
+    ['subscriptions', 'create', { customer: 'cus_1', items: [{ price: 'p', quantity: '2' }] }, 'items[0][quantity]', 'field "items[0].quantity" must be integer'],
     ['customers', 'create', { tax_exempt: SECRET }, 'tax_exempt', 'field "tax_exempt" must be one of: '],
     ['customers', 'create', { email: 5 }, 'email', 'field "email" must be string'],
-    ['billing_meter_events', 'create', { event_name: 'e', payload: { stripe_customer_id: 'cus_1', value: 3 } }, 'payload[value]', 'field "payload[value]" must be string'],
-    ['billing_meter_events', 'create', { event_name: 'e', payload: { value: '1' }, timestamp: 1.5 }, 'payload[stripe_customer_id]', 'missing required field "payload[stripe_customer_id]"'],
+    ['billing_meter_events', 'create', { event_name: 'e', payload: { stripe_customer_id: 'cus_1', value: 3 } }, 'payload[value]', 'field "payload.value" must be string'],
+    ['customers', 'create', { address: { city: 'Paris', planet: SECRET } }, 'address[planet]', 'unknown field "address.planet"'],
+    ['customers', 'create', { invoice_settings: { rendering_options: { amount_tax_display: 'x', colour: SECRET } } }, 'invoice_settings[rendering_options][colour]', 'unknown field "invoice_settings.rendering_options.colour"'],
+    ['subscriptions', 'create', { customer: 'cus_1', items: [{ price: 'p', size: SECRET }] }, 'items[0][size]', 'unknown field "items[0].size"'],
+    ['subscriptions', 'create', { customer: 'cus_1', coupon: SECRET }, 'coupon', 'unknown field "coupon"'],
+    ['prices', 'create', { currency: 'usd', unit_amount: 1.5 }, 'unit_amount', 'field "unit_amount" must be integer'],
+    ['billing_meters', 'create', { display_name: 'd', event_name: 'e', default_aggregation: { formula: SECRET } }, 'default_aggregation[formula]', 'field "default_aggregation.formula" must be one of: count, last, sum'],
   ] as const)('refuses %s %s %j at %s', (resource, kind, body, param, reason) => {
     const rejection = validateBody(resource, kind, body as Record<string, unknown>);
     expect(rejection).toMatchObject({ code: 'validation_failed', param });
@@ -44,7 +49,7 @@ describe('validateBody', () => {
   });
 
   it('refuses a bad unix time and decimal format', () => {
-    expect(validateBody('billing_meter_events', 'create', { event_name: 'e', payload: { stripe_customer_id: 'c', value: '1' }, timestamp: 1.5 })!.param).toBe('timestamp');
+    expect(validateBody('subscriptions', 'create', { customer: 'c', items: [{ price: 'p' }], trial_end: 1.5 })!.param).toBe('trial_end');
     expect(validateBody('prices', 'create', { currency: 'usd', unit_amount_decimal: 'abc' })!.reason).toContain('must be a decimal value');
   });
 });

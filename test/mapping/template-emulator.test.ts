@@ -61,12 +61,13 @@ async function prepare(resource: ResourceType): Promise<(name: string) => string
 const cases = listResources().flatMap((r) => r.operations.map((operation) => [r.name, operation] as const));
 
 /** Where a delete is an action endpoint (cancel or void), the state the object must end in. */
-const endedState: Partial<Record<ResourceType, string>> = { payment_intents: 'canceled', setup_intents: 'canceled', quotes: 'canceled', credit_notes: 'void' };
+const endedState: Partial<Record<ResourceType, string>> = { payment_intents: 'canceled', setup_intents: 'canceled', quotes: 'canceled', credit_notes: 'void', billing_meters: 'inactive' };
 
 describe('template mode against the emulator', () => {
   it('covers every cancel/void delete', () => {
     const actions = listResources().filter((r) => r.delete?.kind === 'action').map((r) => r.name).sort();
-    expect(actions).toEqual([...Object.keys(endedState), 'refunds'].sort());
+    // Credit grants have no status: their void sets voided_at (checked below).
+    expect(actions).toEqual([...Object.keys(endedState), 'refunds', 'billing_credit_grants'].sort());
   });
 
   // A refund that already succeeded cannot be canceled (Stripe cancels only refunds in requires_action);
@@ -79,6 +80,9 @@ describe('template mode against the emulator', () => {
     expect(outcome, JSON.stringify(outcome)).toMatchObject({ kind: 'success' });
     const ended = operation === 'delete' ? endedState[resource] : undefined;
     if (ended) expect(emulator.objects(resource).find((o) => o.id === resolve('self'))).toMatchObject({ status: ended });
+    if (resource === 'billing_credit_grants' && operation === 'delete') {
+      expect(emulator.objects(resource).find((o) => o.id === resolve('self'))?.['voided_at']).toEqual(expect.any(Number));
+    }
   });
 
   it('refunds delete cancels a refund that waits for customer action, and is refused for a succeeded one', async () => {

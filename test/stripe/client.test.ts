@@ -86,7 +86,7 @@ describe('createStripeClient: the request on the wire', () => {
     expect(sent?.url).toBe('/v1/customers');
     expect(sent?.headers).toMatchObject({
       authorization: `Bearer ${API_KEY}`,
-      'stripe-version': '2023-08-16',
+      'stripe-version': '2026-10-28.endive',
       'stripe-account': 'acct_123',
       'user-agent': USER_AGENT,
       'idempotency-key': 'dst-stripe-create-abc',
