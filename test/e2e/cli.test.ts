@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { startEmulator, type Emulator } from '../../integration_tests/emulator/server.js';
 import { packagePath } from '../../src/paths.js';
 import { connectorSpecification } from '../../src/commands/spec.js';
+import { DEFAULT_API_VERSION } from '../../src/stripe/version.js';
 import { assertProtocolLines, parseLines } from '../helpers/protocol-schema.js';
 import { builtMain, hasBuild, runCli, tempJson } from '../helpers/cli.js';
 
