@@ -1,5 +1,6 @@
-// What the types cannot say: whether a number is an integer (and a Unix time). Stripe's 2023-08-16
-// OpenAPI spec in ../shared says it for the fields it already had; the generator takes only that from it.
+// What the types cannot say: whether a number is an integer (and a Unix time), and how long a string may be.
+// Stripe's 2023-08-16 OpenAPI spec in ../shared says it for the fields it already had; the generator takes
+// only that from it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JsonObject } from './stripe-types.js';
@@ -31,7 +32,8 @@ export class LegacySpec {
 
   /**
    * Makes `number` an `integer` (with `format: unix-time` where it was one) wherever the 2023 schema
-   * has the same field as an integer. Changes `ours` in place.
+   * has the same field as an integer, and copies `maxLength` onto free strings (not enums) that had one.
+   * Changes `ours` in place.
    */
   refine(ours: JsonObject, theirs: Json, seen: string[] = []): void {
     const resolved = this.resolve(theirs, seen);
@@ -46,6 +48,9 @@ export class LegacySpec {
       if (ours['type'] === 'number' && alt['type'] === 'integer') {
         ours['type'] = 'integer';
         if (alt['format'] === 'unix-time') ours['format'] = 'unix-time';
+      }
+      if (ours['type'] === 'string' && alt['type'] === 'string' && ours['enum'] === undefined && ours['format'] === undefined && typeof alt['maxLength'] === 'number') {
+        ours['maxLength'] = alt['maxLength'];
       }
       if (ours['type'] === 'array' && alt['type'] === 'array' && ours['items'] && typeof ours['items'] === 'object') {
         this.refine(ours['items'] as JsonObject, alt['items'] ?? null, altRefs);
