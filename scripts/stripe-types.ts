@@ -1,6 +1,6 @@
 // Reads Stripe's current API out of the pinned `stripe` package: method paths from its resource modules
 // (cjs/resources/**/*.js) and request-body JSON-schemas from its type definitions (cjs/resources/**/*.d.ts).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
@@ -58,6 +58,28 @@ export function moduleRoutes(module: string): Map<string, MethodRoute> {
   }
   if (routes.size === 0) throw new Error(`no request methods found in stripe/cjs/resources/${module}.js`);
   return routes;
+}
+
+/** Every literal request path of a resource module (`{x}` for each path parameter), whatever the method. */
+export function modulePaths(module: string): string[] {
+  const source = readFileSync(join(stripePackageDir(), 'cjs', 'resources', `${module}.js`), 'utf8');
+  return [...source.matchAll(/this\._makeRequest\('[A-Z]+',\s*(`[^`]*`|'[^']*')/g)].map((m) => m[1]!.slice(1, -1).replace(/\$\{encodeURIComponent\((\w+)\)\}/g, '{$1}'));
+}
+
+/** Every module under stripe/cjs/resources that makes requests (`Customers`, `Billing/Meters`, `V2/Billing/...`). */
+export function allResourceModules(): string[] {
+  const base = join(stripePackageDir(), 'cjs', 'resources');
+  const found: string[] = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(join(dir, entry.name), `${prefix}${entry.name}/`);
+      else if (entry.name.endsWith('.js') && entry.name !== 'index.js' && readFileSync(join(dir, entry.name), 'utf8').includes('this._makeRequest(')) {
+        found.push(`${prefix}${entry.name.slice(0, -3)}`);
+      }
+    }
+  };
+  walk(base, '');
+  return found.sort();
 }
 
 /**
