@@ -1,4 +1,5 @@
-// The Dockerfile follows Airbyte's image rules: multi-stage, prod deps only at run time, user airbyte, entrypoint = AIRBYTE_ENTRYPOINT.
+// The Dockerfile follows Airbyte's image rules and a platform's: pinned base selectable by build argument, prod deps only
+// at run time, code owned by root and read-only, a numeric non-root USER, no build caches, entrypoint = AIRBYTE_ENTRYPOINT.
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { packagePath, readPackageJson } from '../../src/paths.js';
@@ -6,9 +7,11 @@ import { execForm, instructionsOf, keyValues, logicalLines, pairsOf, parseDocker
 import { nodeFlagsOf } from '../../scripts/node-flags.js';
 
 const pkg = readPackageJson('package.json') as { version: string; bin: Record<string, string> };
-const dockerfile = parseDockerfile(readFileSync(packagePath('Dockerfile'), 'utf8'));
+const dockerfileText = readFileSync(packagePath('Dockerfile'), 'utf8');
+const dockerfile = parseDockerfile(dockerfileText);
 const build = dockerfile.stages[0] as Stage;
 const runtime = dockerfile.stages.at(-1) as Stage;
+const stageNamed = (name: string | undefined): Stage | undefined => dockerfile.stages.find((s) => s.name === name);
 const runs = (stage: Stage): string[] => instructionsOf(stage, 'RUN').map((i) => i.args);
 /** COPY instructions as { from, chown, sources, dest }. */
 const copies = (stage: Stage) =>
@@ -46,10 +49,13 @@ describe('Dockerfile parser', () => {
 });
 
 describe('Dockerfile', () => {
-  it('has a build stage and a runtime stage, both on Node 20 slim', () => {
-    expect(dockerfile.stages.length).toBeGreaterThanOrEqual(2);
+  it('builds every stage on the NODE_IMAGE build argument, node:20-bookworm-slim pinned by digest by default', () => {
+    expect(dockerfile.globalArgs.NODE_IMAGE).toMatch(/^node:20-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    const froms = logicalLines(dockerfileText).filter((l) => /^FROM\s/i.test(l.text));
+    expect(froms.length).toBeGreaterThanOrEqual(2);
+    for (const from of froms) expect(from.text, `line ${from.line}`).toMatch(/^FROM \$\{NODE_IMAGE\}( AS \w+)?$/);
+    for (const stage of dockerfile.stages) expect(stage.base).toBe(dockerfile.globalArgs.NODE_IMAGE);
     expect(build.name).toBeTruthy();
-    for (const stage of [build, runtime]) expect(stage.base).toMatch(/^node:20(-bookworm)?-slim(@sha256:[0-9a-f]{64})?$/);
   });
 
   it('builds with dev dependencies: npm ci then npm run build', () => {
@@ -58,21 +64,34 @@ describe('Dockerfile', () => {
     expect(commands.indexOf('npm run build')).toBeGreaterThan(commands.indexOf('npm ci'));
   });
 
-  it('installs production dependencies only in the final stage', () => {
-    const installs = runs(runtime).flatMap((run) => run.split(/&&|;/)).map((c) => c.trim()).filter((c) => /^npm (ci|install|i)\b/.test(c));
-    expect(installs.length).toBeGreaterThan(0);
+  it('assembles the app in its own stage with production dependencies only, without running package scripts', () => {
+    const [fromApp, ...others] = copies(runtime).filter((c) => c.from);
+    expect(others).toEqual([]);
+    const app = stageNamed(fromApp?.from);
+    expect(app, 'the stage the runtime copies /airbyte from').toBeDefined();
+    expect(app).not.toBe(build);
+    const installs = runs(app as Stage).flatMap((run) => run.split(/&&|;/)).map((c) => c.trim()).filter((c) => /^npm (ci|install|i)\b/.test(c));
+    expect(installs).toHaveLength(1);
     for (const install of installs) {
       expect(install).toMatch(/--omit=dev\b/);
+      expect(install).toMatch(/--ignore-scripts\b/);
       expect(install).not.toMatch(/--include=dev|--production=false/);
     }
-    expect(runs(runtime).join(' ')).not.toMatch(/npm run build|\btsc\b/);
+    expect(runs(app as Stage).join(' ')).not.toMatch(/npm run build|\btsc\b/);
   });
 
-  it('copies compiled code from the build stage, and spec, schemas, package.json', () => {
-    const list = copies(runtime);
+  it('copies compiled code from the build stage, and spec, schemas, package.json into the app', () => {
+    const app = stageNamed(copies(runtime).find((c) => c.from)?.from) as Stage;
+    const list = copies(app);
     expect(list).toContainEqual(expect.objectContaining({ from: build.name, sources: ['/build/dist/src'], dest: './dist/src' }));
     const fromContext = list.filter((c) => !c.from).flatMap((c) => c.sources);
     expect(fromContext).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'spec', 'schemas']));
+    expect(instructionsOf(app, 'WORKDIR').at(-1)?.args).toBe('/airbyte');
+  });
+
+  it('leaves no build cache in the image: the runtime stage runs nothing and copies only /airbyte from the app stage', () => {
+    expect(runs(runtime)).toEqual([]);
+    expect(copies(runtime)).toEqual([expect.objectContaining({ sources: ['/airbyte'], dest: '/airbyte', chown: undefined })]);
   });
 
   it('copies only paths that exist and that .dockerignore lets through', () => {
@@ -88,13 +107,19 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('runs as the non-root user airbyte in /airbyte, which it owns', () => {
-    expect(instructionsOf(runtime, 'USER').at(-1)?.args).toBe('airbyte');
+  it('runs as a fixed numeric non-root uid:gid in /airbyte, which root owns and nobody may write', () => {
+    const user = instructionsOf(runtime, 'USER').at(-1)?.args ?? '';
+    expect(user).toMatch(/^[1-9]\d*:[1-9]\d*$/);
     expect(instructionsOf(runtime, 'WORKDIR').at(-1)?.args).toBe('/airbyte');
-    const setup = runs(runtime).join(' && ');
-    expect(setup).toMatch(/useradd\b[^&]*\bairbyte\s*(&&|$)/);
-    expect(setup).toMatch(/chown (-R )?airbyte(:airbyte)? \/airbyte\b/);
-    for (const copy of copies(runtime)) expect(copy.chown, copy.sources.join(' ')).toBe('airbyte:airbyte');
+    // No instruction hands a file to the runtime user: no --chown, no chown, and the app stage takes write permission away.
+    for (const stage of dockerfile.stages) {
+      for (const copy of copies(stage)) expect(copy.chown, copy.sources.join(' ')).toBeUndefined();
+      expect(runs(stage).join(' && ')).not.toMatch(/\bchown\b/);
+    }
+    const app = stageNamed(copies(runtime).find((c) => c.from)?.from) as Stage;
+    const lastRun = runs(app).at(-1) ?? '';
+    expect(lastRun).toMatch(/^chmod -R a-w,a\+rX \/airbyte$/);
+    expect(app.instructions.at(-1)?.keyword).toBe('RUN');
   });
 
   it('sets ENTRYPOINT in exec form with absolute paths, equal to AIRBYTE_ENTRYPOINT and to the package bin with its shebang flags', () => {

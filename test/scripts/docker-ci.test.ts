@@ -1,0 +1,91 @@
+// The image check's own logic, without an engine: the verdict on a stopped write, protocol parsing, the base and mirror it picks.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { packagePath } from '../../src/paths.js';
+import { debianMirror, dockerfileBaseImage } from '../../scripts/docker-ci/base-image.js';
+import { platformFlags } from '../../scripts/docker-ci/platform-runs.js';
+import { Steps } from '../../scripts/docker-ci/shell.js';
+import { batchedInput, protocolMessages, stateCursors, stopProblems } from '../../scripts/docker-ci/verdicts.js';
+
+describe('stopProblems', () => {
+  const { ids } = batchedInput('customers', 5, 3);
+  const storedUpTo = (n: number): Set<string> => new Set(ids.flat().slice(0, n));
+
+  it('accepts exit 143 or 0 with every fully stored batch released and nothing more', () => {
+    expect(stopProblems({ exitCode: 143, cursors: ['batch-1', 'batch-2'], stored: storedUpTo(7), batches: ids })).toEqual([]);
+    expect(stopProblems({ exitCode: 0, cursors: ['batch-1', 'batch-2'], stored: storedUpTo(6), batches: ids })).toEqual([]);
+  });
+
+  it('refuses a SIGKILL (137), naming the stop timeout', () => {
+    expect(stopProblems({ exitCode: 137, cursors: ['batch-1'], stored: storedUpTo(4), batches: ids })).toEqual([
+      'exit code 137 (SIGKILL: the container did not end within the stop timeout), expected 0 or 143',
+    ]);
+  });
+
+  it('refuses a state released before its records were stored, and a stored batch whose state never came', () => {
+    expect(stopProblems({ exitCode: 143, cursors: ['batch-1', 'batch-2'], stored: storedUpTo(5), batches: ids })).toEqual([
+      "state batch-2 was emitted, but batch 2's records are not all stored",
+    ]);
+    expect(stopProblems({ exitCode: 143, cursors: ['batch-1'], stored: storedUpTo(9), batches: ids })).toEqual([
+      'batches 1-3 are stored, but the last state emitted is batch-1',
+    ]);
+  });
+
+  it('counts a batch as stored only when every record of it is, whatever the order they landed in', () => {
+    const stored = new Set([...ids[0]!, ids[1]![0]!, ids[1]![2]!, ...ids[2]!]);
+    expect(stopProblems({ exitCode: 143, cursors: ['batch-1'], stored, batches: ids })).toEqual([]);
+  });
+
+  it('says when the stop came too late to interrupt anything, or no state came at all', () => {
+    const all = ['batch-1', 'batch-2', 'batch-3', 'batch-4', 'batch-5'];
+    expect(stopProblems({ exitCode: 0, cursors: all, stored: storedUpTo(15), batches: ids })).toEqual([
+      'every batch was stored before the stop took effect: the write was not interrupted (make it longer)',
+    ]);
+    expect(stopProblems({ exitCode: 143, cursors: [], stored: storedUpTo(0), batches: ids })).toEqual(['no state was emitted']);
+  });
+});
+
+describe('protocol parsing', () => {
+  it('keeps JSON lines with a type and reads state cursors in order', () => {
+    const { lines } = batchedInput('customers', 2, 1);
+    const stdout = ['not json', '{"broken', '{"no":"type"}', ...lines, ''].join('\n');
+    const messages = protocolMessages(stdout);
+    expect(messages.map((m) => m.type)).toEqual(['RECORD', 'STATE', 'RECORD', 'STATE']);
+    expect(stateCursors(messages)).toEqual(['batch-1', 'batch-2']);
+  });
+});
+
+describe('base image and mirror', () => {
+  it("reads the Dockerfile's pinned NODE_IMAGE default", () => {
+    expect(dockerfileBaseImage(readFileSync(packagePath('Dockerfile'), 'utf8'))).toMatch(/^node:20-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    expect(() => dockerfileBaseImage('FROM node:20\n')).toThrow(/ARG NODE_IMAGE/);
+  });
+
+  it("takes the suite's main mirror from deb822 or one-line apt sources, skipping other suites", () => {
+    const deb822 = [
+      'Types: deb\nURIs: http://mirror.invalid/debian-security\nSuites: bookworm-security\nComponents: main',
+      'Types: deb\nURIs: http://mirror.invalid/debian\nSuites: bookworm bookworm-updates\nComponents: main',
+    ].join('\n\n');
+    expect(debianMirror([deb822], 'bookworm')).toBe('http://mirror.invalid/debian');
+    expect(debianMirror(['deb [arch=amd64] http://other.invalid/debian bookworm main contrib\n'], 'bookworm')).toBe('http://other.invalid/debian');
+    expect(debianMirror(['deb http://other.invalid/debian trixie main\n'], 'bookworm')).toBeUndefined();
+  });
+});
+
+describe('platform flags and step times', () => {
+  it('runs every container read-only, without capabilities, as the given uid, on the host network', () => {
+    expect(platformFlags('10001:10001').join(' ')).toBe('--rm --network host --read-only --cap-drop ALL --security-opt no-new-privileges --user 10001:10001');
+  });
+
+  it('tables each step with its outcome and a total', async () => {
+    const steps = new Steps();
+    await steps.step('one', () => 1);
+    await expect(steps.step('two', () => Promise.reject(new Error('broke\nmore')))).rejects.toThrow('broke');
+    steps.skip('three', 'not needed');
+    const table = steps.table().split('\n');
+    expect(table).toHaveLength(4);
+    expect(table[1]).toMatch(/^two\s+\d+\.\d s {2}failed: broke$/);
+    expect(table[2]).toMatch(/^three\s+0\.0 s {2}skipped: not needed$/);
+    expect(table[3]).toMatch(/^total\s+\d+\.\d s$/);
+  });
+});
