@@ -103,7 +103,9 @@ async function main(): Promise<void> {
   log(`emulator on ${emulator.url}; every run: docker run ${platformFlags(user).join(' ')} -v <dir>:/secrets:ro ...`);
 
   const failures: string[] = [];
+  let containerSteps = 0;
   const containerStep = async (name: string, body: () => Promise<string> | string): Promise<void> => {
+    containerSteps++;
     try {
       log(await steps.step(name, body));
     } catch (error) {
@@ -123,12 +125,11 @@ async function main(): Promise<void> {
   console.log(steps.table());
   const loadAtEnd = loadavg();
   console.log(`[image] load average (1 min) at start ${loadAtStart[0]?.toFixed(2)}, at end ${loadAtEnd[0]?.toFixed(2)}`);
-  if (failures.length) {
-    console.log(`[image] FAILED: ${failures.join(', ')}`);
-    process.exitCode = 1;
-  } else {
-    console.log('[image] all container steps passed');
-  }
+  const total = steps.times.reduce((sum, t) => sum + t.seconds, 0);
+  const build = steps.times.find((t) => t.step === 'build')?.seconds ?? 0;
+  const counts = `${containerSteps - failures.length} of ${containerSteps} container steps passed`;
+  console.log(`image: ${image} ${mb(inspect.Size)}, ${counts}, ${total.toFixed(0)} s (build ${build.toFixed(0)} s)${failures.length ? `; FAILED: ${failures.join(', ')}` : ''}`);
+  if (failures.length) process.exitCode = 1;
 }
 
 try {
@@ -136,6 +137,7 @@ try {
 } catch (error) {
   console.log(`[image] FAILED: ${(error as Error).message}`);
   console.log(steps.table());
+  console.log(`image: ${image} not checked; FAILED at ${steps.times.at(-1)?.step ?? 'start'}`);
   process.exitCode = 1;
 } finally {
   await cleanUp();
