@@ -57,7 +57,8 @@ export async function resolveBaseImage(pinned: string, cacheDir: string, logDir:
     return { image: forced, how: 'DOCKER_CI_BASE_IMAGE' };
   }
   if (imageExists(pinned)) return { image: pinned, how: 'pinned image, present' };
-  const pull = capture('docker', ['pull', pinned], { timeoutMs: 600_000 });
+  // A registry that cannot be reached usually fails at once; a black-holed one is given up after 3 minutes.
+  const pull = capture('docker', ['pull', pinned], { timeoutMs: 180_000 });
   if (pull.code === 0) return { image: pinned, how: 'pinned image, pulled' };
   log(`cannot pull ${pinned} (${pull.stderr.trim().split('\n').at(-1) ?? 'no reason given'}); using a stand-in`);
   if (imageExists(standInTag)) return { image: standInTag, how: 'stand-in, image reused' };

@@ -84,25 +84,27 @@ export interface StepTime {
 export class Steps {
   readonly times: StepTime[] = [];
 
+  constructor(private readonly print: (line: string) => void = console.log) {}
+
   async step<T>(name: string, body: () => Promise<T> | T): Promise<T> {
-    console.log(`[image] ${name} ...`);
+    this.print(`[image] ${name} ...`);
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     try {
       const value = await body();
       this.times.push({ step: name, seconds: seconds(), outcome: 'ok' });
-      console.log(`[image] ${name}: ok (${seconds().toFixed(1)} s)`);
+      this.print(`[image] ${name}: ok (${seconds().toFixed(1)} s)`);
       return value;
     } catch (error) {
       this.times.push({ step: name, seconds: seconds(), outcome: 'failed', note: (error as Error).message.split('\n', 1)[0] });
-      console.log(`[image] ${name}: FAILED (${seconds().toFixed(1)} s)`);
+      this.print(`[image] ${name}: FAILED (${seconds().toFixed(1)} s)`);
       throw error;
     }
   }
 
   skip(name: string, note: string): void {
     this.times.push({ step: name, seconds: 0, outcome: 'skipped', note });
-    console.log(`[image] ${name}: skipped (${note})`);
+    this.print(`[image] ${name}: skipped (${note})`);
   }
 
   /** A table of the steps with their times. */

@@ -78,10 +78,16 @@ describe('platform flags and step times', () => {
   });
 
   it('tables each step with its outcome and a total', async () => {
-    const steps = new Steps();
+    const printed: string[] = [];
+    const steps = new Steps((line) => printed.push(line));
     await steps.step('one', () => 1);
     await expect(steps.step('two', () => Promise.reject(new Error('broke\nmore')))).rejects.toThrow('broke');
     steps.skip('three', 'not needed');
+    expect(printed).toEqual([
+      '[image] one ...', expect.stringMatching(/^\[image\] one: ok \(\d+\.\d s\)$/),
+      '[image] two ...', expect.stringMatching(/^\[image\] two: FAILED/),
+      '[image] three: skipped (not needed)',
+    ]);
     const table = steps.table().split('\n');
     expect(table).toHaveLength(4);
     expect(table[1]).toMatch(/^two\s+\d+\.\d s {2}failed: broke$/);
