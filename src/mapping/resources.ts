@@ -26,6 +26,10 @@ export interface ResourceDefinition {
   customId: boolean;
   /** `GET <path>/search` exists, so upsert can match on an external key kept in metadata. */
   searchable: boolean;
+  /** `GET` list path (same form as `path`), or undefined when Stripe cannot list the objects. */
+  listPath?: string;
+  /** The list takes a `created` filter (`created[gte]`, ...). */
+  listCreatedFilter: boolean;
   /** Schema file names under schemas/. */
   createSchema: string;
   updateSchema?: string;
@@ -66,6 +70,8 @@ function define(name: string, entry: IndexEntry): ResourceDefinition {
     ...(entry.parent ? { parent: entry.parent } : {}),
     customId: entry.customId,
     searchable: entry.searchPath !== null,
+    ...(entry.listPath ? { listPath: entry.listPath } : {}),
+    listCreatedFilter: entry.listCreatedFilter,
     createSchema: entry.create,
     ...(update ? { updateSchema: update } : {}),
     ...(strategy ? { delete: strategy } : {}),

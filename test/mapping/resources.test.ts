@@ -50,6 +50,12 @@ describe('resource registry', () => {
     ['customer_balance_transactions', ['create', 'update', 'upsert'], undefined],
     ['customer_tax_ids', ['create', 'delete'], { kind: 'delete' }],
     ['billing_meter_events', ['create'], undefined],
+    ['billing_meters', ['create', 'update', 'upsert', 'delete'], { kind: 'action', action: 'deactivate' }],
+    ['billing_credit_grants', ['create', 'update', 'upsert', 'delete'], { kind: 'action', action: 'void' }],
+    ['entitlement_features', ['create', 'update', 'upsert', 'delete'], { kind: 'archive' }],
+    ['product_features', ['create', 'delete'], { kind: 'delete' }],
+    ['tax_ids', ['create', 'delete'], { kind: 'delete' }],
+    ['billing_meter_event_adjustments', ['create'], undefined],
   ])('%s supports %j, delete by %j', (name, operations, strategy) => {
     expect(supportedOperations(name)).toEqual(operations);
     expect(getResource(name).delete).toEqual(strategy);
@@ -61,6 +67,17 @@ describe('resource registry', () => {
       parent: { param: 'customer', resource: 'customers' },
     });
     expect(getResource('customer_tax_ids').path).toBe('/v1/customers/{customer}/tax_ids');
+    expect(getResource('product_features')).toMatchObject({ path: '/v1/products/{product}/features', parent: { param: 'product', resource: 'products' } });
+    expect(getResource('tax_ids')).toMatchObject({ path: '/v1/tax_ids', format: 'form' });
+    expect(getResource('tax_ids').parent).toBeUndefined();
+    expect(getResource('billing_meter_event_adjustments')).toMatchObject({ path: '/v2/billing/meter_event_adjustments', format: 'json' });
+  });
+
+  it('gives list paths and created filters for bulk reads', () => {
+    expect(getResource('customers')).toMatchObject({ listPath: '/v1/customers', listCreatedFilter: true });
+    expect(getResource('customer_tax_ids')).toMatchObject({ listPath: '/v1/customers/{customer}/tax_ids', listCreatedFilter: false });
+    expect(getResource('billing_meters')).toMatchObject({ listPath: '/v1/billing/meters', listCreatedFilter: false });
+    expect(getResource('billing_meter_events').listPath).toBeUndefined();
   });
 
   it('marks custom-id and searchable resources', () => {
