@@ -140,17 +140,17 @@ function mapUpsert(context: Context, target: Target, keys: Keys): MapResult {
   if (!definition.customId && !context.external) return relabel(mapUpdate(context, target, (label) => keys(label === 'update' ? 'upsert' : label)), 'upsert');
 
   // Fields only create accepts (a price's currency) are used when the object is created; fields only update accepts when it is updated.
-  // Without schema checks (another API version pinned) both bodies carry every field and Stripe judges them.
-  let updateBody = fields;
-  let createBody = dropNulls(fields);
-  if (context.validate === validateBody) {
-    const createFields = schemaFields(definition.name, 'create');
-    const updateFields = schemaFields(definition.name, 'update');
+  const createFields = schemaFields(definition.name, 'create');
+  const updateFields = schemaFields(definition.name, 'update');
+  const checked = context.validate === validateBody;
+  if (checked) {
     const unknown = Object.keys(fields).find((f) => !createFields.has(f) && !updateFields.has(f));
     if (unknown !== undefined) return rejected({ code: 'validation_failed', param: unknown, reason: `${definition.name} upsert: unknown field "${unknown}"` });
-    updateBody = pick(fields, updateFields);
-    createBody = dropNulls(pick(fields, createFields));
   }
+  // Without schema checks (another API version pinned) a field the schemas do not know goes to both requests: Stripe judges it.
+  const known = (f: string): boolean => createFields.has(f) || updateFields.has(f);
+  const updateBody = Object.fromEntries(Object.entries(fields).filter(([f]) => updateFields.has(f) || (!checked && !known(f))));
+  const createBody = dropNulls(Object.fromEntries(Object.entries(fields).filter(([f]) => createFields.has(f) || (!checked && !known(f)))));
   if (!context.external) createBody['id'] = located.value;
   const invalidUpdate = context.validate(definition.name, 'update', updateBody);
   if (invalidUpdate) return rejected(invalidUpdate);
@@ -294,10 +294,6 @@ function withMetadataKey(fields: Body, matchingKey: string, value: string): Body
 function omit(body: Body, field: string): Body {
   const { [field]: _dropped, ...rest } = body;
   return rest;
-}
-
-function pick(body: Body, fields: Set<string>): Body {
-  return Object.fromEntries(Object.entries(body).filter(([key]) => fields.has(key)));
 }
 
 /** A meter event without `identifier` gets one from its content, so a re-run sends the same identifier and Stripe dedupes it. */
