@@ -7,8 +7,13 @@
  */
 export const DEFAULT_MAX_CONCURRENCY = 1000;
 
-/** Extra in-flight room over the bare rate × latency product, so latency jitter does not starve the pacer. */
-export const CONCURRENCY_HEADROOM = 1.5;
+/**
+ * Extra in-flight room over the bare rate × latency product, so latency jitter does not starve the pacer.
+ * Real answers have a long tail (log-normal, sigma about 0.8): the average the gauge reports swings by
+ * ±15 % around the true mean, and slots held by slow answers stall the rest. Spare slots cost little: a
+ * task holding one waits in the pacer's queue.
+ */
+export const CONCURRENCY_HEADROOM = 2;
 
 export interface ConcurrencyInput {
   /** Target requests per second. */
@@ -19,7 +24,7 @@ export interface ConcurrencyInput {
   max: number;
 }
 
-/** ceil(rate × latency/1000 × 1.5) clamped to [1, max]; non-finite or negative inputs give 1. */
+/** ceil(rate × latency/1000 × 2) clamped to [1, max]; non-finite or negative inputs give 1. */
 export function targetConcurrency({ rate, latencyMs, max }: ConcurrencyInput): number {
   const upper = Number.isFinite(max) ? Math.max(1, Math.floor(max)) : 1;
   const inFlight = Math.ceil(rate * (latencyMs / 1000) * CONCURRENCY_HEADROOM);
