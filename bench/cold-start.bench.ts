@@ -1,11 +1,12 @@
-// P5: median wall time of `node <shebang flags> dist/src/main.js spec` (spawn to exit) against `node -e ""` as this machine's floor.
+// P5: median wall time of `node <shebang flags> dist/src/main.js spec` (spawn to exit) ÷ that of a bare `node -e ""`
+// measured in the same run, interleaved: the ratio holds on a loaded machine where absolute times do not.
 import { spawn } from 'node:child_process';
 import { assertBuilt, cliPath } from './lib/connector.js';
 import { nodeFlagsOf } from '../scripts/node-flags.js';
 import { median, round } from './lib/stats.js';
 import type { BenchResult } from './types.js';
 
-const targetMs = 150;
+const targetRatio = 1.3;
 
 /** Spawn to exit of one process, in ms; stdout is drained and discarded. */
 function timeRun(args: string[]): Promise<number> {
@@ -20,7 +21,7 @@ function timeRun(args: string[]): Promise<number> {
 
 export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]> {
   assertBuilt();
-  const runs = quick ? 5 : 15;
+  const runs = quick ? 9 : 21;
   const spec = [...nodeFlagsOf(cliPath), cliPath, 'spec'];
   const floor = ['-e', ''];
   await timeRun(spec); // warm the file cache once
@@ -32,21 +33,22 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
     specMs.push(await timeRun(spec));
     floorMs.push(await timeRun(floor));
   }
-  const value = median(specMs);
+  const value = median(specMs) / median(floorMs);
   return [{
     id: 'P5',
-    name: 'cold start: `node dist/src/main.js spec` (median wall time)',
+    name: 'cold start: `node dist/src/main.js spec` ÷ bare `node -e ""` (median wall times, same run)',
     value,
-    unit: 'ms',
-    target: `<= ${targetMs} ms`,
-    pass: value <= targetMs,
+    unit: 'ratio',
+    target: `<= ${targetRatio}`,
+    pass: value <= targetRatio,
     details: {
       runs,
-      specMedianMs: round(value, 1),
+      specMedianMs: round(median(specMs), 1),
       specMinMs: round(Math.min(...specMs), 1),
       specMaxMs: round(Math.max(...specMs), 1),
       nodeFloorMedianMs: round(median(floorMs), 1),
-      overFloorMs: round(value - median(floorMs), 1),
+      nodeFloorMinMs: round(Math.min(...floorMs), 1),
+      overFloorMs: round(median(specMs) - median(floorMs), 1),
     },
   }];
 }

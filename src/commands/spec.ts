@@ -17,6 +17,11 @@ export function connectorSpecification(): ConnectorSpecification {
   };
 }
 
+/** The SPEC message as the line `runSpec` emits (no redaction applies to SPEC messages). */
+export function specLine(): string {
+  return JSON.stringify(specMessage(connectorSpecification()));
+}
+
 export function runSpec(emitter: Emitter): number {
   emitter.emit(specMessage(connectorSpecification()));
   return 0;
