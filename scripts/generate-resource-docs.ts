@@ -17,7 +17,7 @@ function deleteText(r: ResourceDefinition): string {
 function upsertText(r: ResourceDefinition): string {
   if (!r.operations.includes('upsert')) return 'not supported';
   const byId = r.customId ? '`id`: update, create with that id on 404' : '`id`: update only';
-  return r.searchable ? `${byId}; external key: search metadata, update or create` : byId;
+  return r.searchable ? `${byId}; external key: match metadata in the bulk read (or search), update or create` : byId;
 }
 
 export function renderResourceDocs(): string {
@@ -29,8 +29,10 @@ export function renderResourceDocs(): string {
     `Stripe API version of the schemas and examples: \`${schemasApiVersion()}\` (see [api-versions.md](api-versions.md)).`,
     '',
     'Every resource supports `create` (`POST <path>`). `update` is `POST <path>/{id}`. A matching key other than `id` is an',
-    '*external key*: its value is kept in `metadata[<key>]`, and the object is found through Stripe search (eventually',
-    "consistent, so objects this sync created are also remembered in memory). When nothing matches, upsert creates with an",
+    '*external key*: its value is kept in `metadata[<key>]`. Before a stream writes, the objects the account holds are listed',
+    '(`existing_objects`, see the user guide) and records are matched, and compared, in memory; with `read: lookup` or beyond',
+    '`max_indexed_objects` each object is found through Stripe search instead (eventually consistent, so objects this sync',
+    'created are also remembered in memory). When nothing matches, upsert (and create with a matching key) creates with an',
     'Idempotency-Key derived from (resource, matching key, value) only, so a re-run within 24 hours cannot duplicate it.',
     'External keys work only for resources Stripe can search; the others match on `id` (or a custom id). A delete that',
     'answers 404 counts as done. Nested resources take the parent id from a record field named like the `{...}` of their path',

@@ -34,7 +34,7 @@ export interface SinkFactoryOptions {
 export async function createSinkForConfig(options: SinkFactoryOptions): Promise<Sink & { observeEstimate(total: number): void }> {
   const { config, catalog, emitter } = options;
   const tally = options.tally ?? createTally();
-  const mappers = buildStreamMappers(config, catalog);
+  const mappers = buildStreamMappers(config, catalog, (level, text) => emitter.log(level, text));
   const mode = keyMode(config.api_key);
   const pacer = createPacer({ mode, requestsPerSecond: config.requests_per_second });
   let attempts = 0;

@@ -59,6 +59,8 @@ export interface WriteOptions {
   catalog?: unknown;
   /** Generated customer records, or ready-made lines (without newlines). */
   input: InputOptions | { lines: string[] };
+  /** A stream of input lines to feed instead of `input` (generated lazily, for large inputs). */
+  inputStream?: import('node:stream').Readable;
   /** Extra node flags, e.g. --cpu-prof. */
   nodeArgs?: string[];
   cwd?: string;
@@ -97,7 +99,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteRun> {
       rss.stop();
     })();
     // A connector that fails early closes stdin: that is reported through exitCode, not thrown here.
-    const source = 'lines' in options.input ? linesStream(options.input.lines) : inputStream(options.input);
+    const source = options.inputStream ?? ('lines' in options.input ? linesStream(options.input.lines) : inputStream(options.input));
     const fed = pipeline(source, child.stdin!).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_PREMATURE_CLOSE') throw error;
     });

@@ -17,6 +17,8 @@ export interface EmulatorProcess {
   url: string;
   pid: number;
   counts(): Promise<Record<string, number>>;
+  /** API requests per method since the start or the last reset. */
+  requestCounts(): Promise<Record<string, number>>;
   reset(): Promise<void>;
   /** utime + stime of the emulator process so far, in seconds. */
   cpuSeconds(): number;
@@ -45,6 +47,9 @@ export async function startEmulatorProcess(options: EmulatorProcessOptions = {})
     pid: child.pid!,
     async counts() {
       return (await (await fetch(`${url}/_emulator/counts`)).json()) as Record<string, number>;
+    },
+    async requestCounts() {
+      return (await (await fetch(`${url}/_emulator/request_counts`)).json()) as Record<string, number>;
     },
     async reset() {
       await fetch(`${url}/_emulator/reset`, { method: 'POST' });

@@ -83,7 +83,7 @@ export async function handleApi(state: EmulatorState, req: IncomingMessage, res:
       const delay = latency(state) + (fault === 'latency' ? state.faults.latencyFaultMs : 0);
       if (delay > 0) await sleep(delay);
       // 7. Validation (nothing stored when it fails), then execution (its result is stored).
-      const execute = isV2 ? planV2(state, method, path, params, account, livemode) : planV1({ method, path, params, account, livemode }, { store: state.store, meter: state.meter, checkReferences: state.options.checkReferences !== false });
+      const execute = isV2 ? planV2(state, method, path, params, account, livemode) : planV1({ method, path, params, account, livemode }, { store: state.store, meter: state.meter, checkReferences: state.options.checkReferences !== false, searchLagSeconds: () => state.searchLagSeconds });
       if (fault === '500' || fault === '500_no_retry') {
         const e = new ApiError(500, { type: 'api_error', message: 'An unknown error occurred (injected by the emulator).' }, true, fault === '500_no_retry' ? { 'Stripe-Should-Retry': 'false' } : {});
         return finish(500, errorJson(e.body, requestId), e.headers);

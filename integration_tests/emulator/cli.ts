@@ -18,6 +18,8 @@ const { values } = parseArgs({
     'fault-rate': { type: 'string' },
     seed: { type: 'string' },
     quiet: { type: 'boolean', default: false },
+    'search-lag': { type: 'string' },
+    'idempotency-ttl': { type: 'string' },
   },
 });
 
@@ -50,6 +52,8 @@ const emulator = await startEmulator({
   latencyJitterMs: number('jitter', values.jitter),
   faults: values['fault-rate'] ? { rate: number('fault-rate', values['fault-rate']), seed: number('seed', values.seed) } : undefined,
   logRequests: !values.quiet,
+  searchLagSeconds: number('search-lag', values['search-lag']),
+  idempotencyTtlSeconds: number('idempotency-ttl', values['idempotency-ttl']),
 });
 console.log(emulator.url);
 const stop = (): void => void emulator.stop().then(() => process.exit(0));

@@ -25,7 +25,18 @@ export function handleControl(state: EmulatorState, method: string, path: string
     return reply(200, counts);
   }
   if (method === 'GET' && path === '/_emulator/requests') return reply(200, { data: state.requests() });
+  if (method === 'GET' && path === '/_emulator/request_counts') return reply(200, Object.fromEntries(state.requestCounts));
   if (method === 'GET' && path === '/_emulator/meter_events') return reply(200, state.meter.snapshot());
+  if (method === 'POST' && path === '/_emulator/idempotency/forget') {
+    state.idempotency.clear();
+    return reply(200, { ok: true });
+  }
+  if (method === 'POST' && path === '/_emulator/search_lag') {
+    const seconds = Number(query.get('seconds'));
+    if (!Number.isFinite(seconds) || seconds < 0) return reply(400, { error: { message: 'seconds must be a number >= 0' } });
+    state.searchLagSeconds = seconds;
+    return reply(200, { ok: true, search_lag_seconds: seconds });
+  }
   if (method === 'POST' && path === '/_emulator/faults') {
     try {
       state.faults.set((raw.trim() ? JSON.parse(raw) : {}) as FaultSettings);

@@ -19,12 +19,16 @@ const dayMs = 24 * 3600 * 1000;
 export class IdempotencyStore {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** Stripe prunes keys after 24 hours; `ttlMs` shortens (or lengthens) that window for tests. */
+  constructor(
+    private readonly now: () => number = Date.now,
+    public ttlMs: number = dayMs,
+  ) {}
 
   /** Looks the key up; a new key is reserved (in flight) until `complete` or `release`. */
   begin(scope: string, fingerprint: string): Lookup {
     const found = this.entries.get(scope);
-    if (found && this.now() - found.at < dayMs) {
+    if (found && this.now() - found.at < this.ttlMs) {
       if (found.fingerprint !== fingerprint) return { kind: 'mismatch' };
       return found.answer ? { kind: 'replay', answer: found.answer } : { kind: 'in_flight' };
     }
@@ -43,6 +47,7 @@ export class IdempotencyStore {
     if (entry && !entry.answer) this.entries.delete(scope);
   }
 
+  /** Forgets every stored key, as if Stripe's 24-hour window had passed for all of them. */
   clear(): void {
     this.entries.clear();
   }

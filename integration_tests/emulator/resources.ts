@@ -23,6 +23,8 @@ export interface V1Deps {
   store: ObjectStore;
   meter: MeterEvents;
   checkReferences: boolean;
+  /** Seconds before a new object shows in search results (0: at once). */
+  searchLagSeconds?: () => number;
 }
 
 export type Result = { status: number; body: unknown };
@@ -49,7 +51,7 @@ export function planV1(req: V1Request, deps: V1Deps): Execute {
   if (method === 'GET' && path === '/v1/balance') return () => ok(balance(req.livemode));
   if (method === 'GET' && path === '/v1/account') return () => ok(account(req.account));
   const search = /^\/v1\/([a-z_]+)\/search$/.exec(path);
-  if (search && method === 'GET' && searchable.has(search[1]!)) return () => ok(runSearch(search[1]!, req, deps.store));
+  if (search && method === 'GET' && searchable.has(search[1]!)) return () => ok(runSearch(search[1]!, req, deps.store, deps.searchLagSeconds?.() ?? 0));
   const action = planAction(req, deps.store, now);
   if (action) return () => ok(action());
   for (const route of routes) {

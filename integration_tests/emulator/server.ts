@@ -52,9 +52,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     reset: () => state.reset(),
     setFaults: (f) => state.faults.set(f),
     setLatency: (l) => state.latency.set(l),
+    setSearchLag: (seconds) => void (state.searchLagSeconds = seconds),
+    forgetIdempotencyKeys: () => state.idempotency.clear(),
     objects: (resource, account = platform) => state.store.list(account, resource),
     count: (resource, account = platform) => state.store.count(account, resource),
     requestLog: () => state.requests(),
+    requestCounts: () => Object.fromEntries(state.requestCounts),
     meterEventCount: (what) => state.meter.count(what),
     meterEvents: () => state.meter.snapshot(),
   };

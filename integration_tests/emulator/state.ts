@@ -11,12 +11,16 @@ const maxLog = 10_000;
 
 export class EmulatorState {
   readonly store = new ObjectStore();
-  readonly idempotency = new IdempotencyStore();
+  readonly idempotency: IdempotencyStore;
+  /** Seconds until a new object appears in search results; starts at `options.searchLagSeconds`. */
+  searchLagSeconds: number;
   readonly limiter: RateLimiter;
   readonly latency: LatencyModel;
   readonly faults: FaultPicker;
   readonly meter: MeterEvents;
   private log: LoggedRequest[] = [];
+  /** API requests per method since the start or the last reset, kept even when the log is off. */
+  readonly requestCounts = new Map<string, number>();
   /** Timers of hanging connections, cleared on stop. */
   readonly hangs = new Set<NodeJS.Timeout>();
 
@@ -24,6 +28,8 @@ export class EmulatorState {
     this.faults = new FaultPicker(options.faults);
     this.limiter = new RateLimiter(options.clock);
     this.latency = new LatencyModel(options.latency);
+    this.idempotency = new IdempotencyStore(Date.now, (options.idempotencyTtlSeconds ?? 24 * 3600) * 1000);
+    this.searchLagSeconds = options.searchLagSeconds ?? 0;
     this.meter = new MeterEvents(options.meterSessionTtlSeconds ?? 900);
   }
 
@@ -43,6 +49,7 @@ export class EmulatorState {
   }
 
   record(entry: LoggedRequest): void {
+    this.requestCounts.set(entry.method, (this.requestCounts.get(entry.method) ?? 0) + 1);
     if (this.options.logRequests === false) return;
     this.log.push(entry);
     if (this.log.length > 2 * maxLog) this.log = this.log.slice(-maxLog);
@@ -59,6 +66,8 @@ export class EmulatorState {
     this.meter.clear();
     this.faults.set(this.options.faults ?? {});
     this.latency.set(this.options.latency ?? {});
+    this.searchLagSeconds = this.options.searchLagSeconds ?? 0;
     this.log = [];
+    this.requestCounts.clear();
   }
 }

@@ -62,6 +62,10 @@ export interface EmulatorOptions {
   logRequests?: boolean;
   /** Refuse bodies that reference a missing customer, product, price... (default true, as Stripe). */
   checkReferences?: boolean;
+  /** Seconds until a new object appears in search results (default 0: at once). Stripe's search lags, lists do not. */
+  searchLagSeconds?: number;
+  /** How long an idempotency key is remembered (default 86,400 s, Stripe's 24 hours). */
+  idempotencyTtlSeconds?: number;
 }
 
 export type StripeObject = Record<string, unknown> & { id: string; object: string };
@@ -103,9 +107,15 @@ export interface Emulator {
   setFaults(faults: FaultSettings): void;
   /** Replaces the latency distribution (an empty object turns it off). */
   setLatency(latency: LatencySettings): void;
+  /** Seconds until a new object appears in search results (0: at once). */
+  setSearchLag(seconds: number): void;
+  /** Forgets every stored idempotency key, as if Stripe's 24-hour window had passed. */
+  forgetIdempotencyKeys(): void;
   objects(resource: string, account?: string): StripeObject[];
   count(resource: string, account?: string): number;
   requestLog(): LoggedRequest[];
+  /** API requests per method (GET, POST, DELETE) since the start or the last reset; counted even with `logRequests: false`. */
+  requestCounts(): Record<string, number>;
   /** No argument: all counted events; otherwise the events of that event_name, or 1/0 for an identifier. */
   meterEventCount(identifierOrEventName?: string): number;
   meterEvents(): MeterEventCounts;

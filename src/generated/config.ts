@@ -126,6 +126,18 @@ export type DryRun = boolean;
  * A Stripe-compatible base URL, such as a local Stripe emulator or a proxy. The API key is sent there instead of Stripe. Plain http is allowed only for loopback hosts.
  */
 export type APIBaseURL = string;
+/**
+ * `bulk`: list the resource once before the stream writes (paced like every request) and match records in memory; it never misses an object, unlike Stripe's search, which lags behind new objects. `lookup`: search (or address) each record's object with its own request: two requests per record (search, then write).
+ */
+export type HowToFindExistingObjects = 'bulk' | 'lookup';
+/**
+ * With `bulk`: a record whose fields equal what Stripe holds is counted as unchanged and sends nothing. On by default because an unchanged record then costs nothing; turn it off when something else may change the same fields while the sync runs (the comparison uses what the list read at the start), so every record is written.
+ */
+export type SkipUnchangedRecords = boolean;
+/**
+ * When the list finds more objects than this, the stream stops reading and looks each record's object up one by one (search or id), so memory stays bounded. About 150 bytes per object (see docs/performance.md).
+ */
+export type MostObjectsHeldInMemoryPerStream = number;
 
 export interface Config {
   api_key: StripeAPIKey;
@@ -141,6 +153,7 @@ export interface Config {
   response_webhook?: ForwardResponsesToAWebhook;
   dry_run?: DryRun;
   api_base_url?: APIBaseURL;
+  existing_objects?: ExistingObjectsReSyncs;
   [k: string]: unknown;
 }
 export interface Template {
@@ -182,4 +195,12 @@ export interface ForwardResponsesToAWebhook {
  */
 export interface Headers {
   [k: string]: string;
+}
+/**
+ * How records find the Stripe objects they match (update, upsert, delete, and create with a matching key). By default each stream first lists the objects the account holds (one request per 100 objects) and compares every record with its object, so a re-sync sends requests only for records that changed.
+ */
+export interface ExistingObjectsReSyncs {
+  read?: HowToFindExistingObjects;
+  diff?: SkipUnchangedRecords;
+  max_indexed_objects?: MostObjectsHeldInMemoryPerStream;
 }

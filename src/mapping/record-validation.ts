@@ -40,13 +40,19 @@ function createAjv(): Ajv {
   return instance;
 }
 
-/** The top-level fields a resource's schema accepts. */
-export function schemaFields(resource: string, kind: SchemaKind): Set<string> {
+const fieldSets = new Map<string, ReadonlySet<string>>();
+
+/** The top-level fields a resource's schema accepts (read once per resource and kind: upserts ask for every record). */
+export function schemaFields(resource: string, kind: SchemaKind): ReadonlySet<string> {
+  const cacheKey = `${resource}:${kind}`;
+  const cached = fieldSets.get(cacheKey);
+  if (cached) return cached;
   const definition = getResource(resource);
   const file = kind === 'create' ? definition.createSchema : definition.updateSchema;
-  if (!file) return new Set();
-  const properties = readResourceSchema(file)['properties'] as Record<string, unknown> | undefined;
-  return new Set(Object.keys(properties ?? {}));
+  const properties = file ? (readResourceSchema(file)['properties'] as Record<string, unknown> | undefined) : undefined;
+  const fields: ReadonlySet<string> = new Set(Object.keys(properties ?? {}));
+  fieldSets.set(cacheKey, fields);
+  return fields;
 }
 
 /**

@@ -7,8 +7,11 @@ import { canonicalJson } from '../stripe/idempotency.js';
 import type { StripeRequest } from '../stripe/types.js';
 import { dropNulls, isPlainObject, normalizeMetadata, schemaFields, validateBody } from './record-validation.js';
 import { assertOperationSupported, getResource, type ResourceDefinition, type TemplateOperation } from './resources.js';
-import type { MapResult, MappedRequest } from './types.js';
-import { executeExternalKey, externalCreateKey, type ExternalKeyPlan } from './upsert.js';
+import type { MapResult, MappedRequest, Send } from './types.js';
+import { executeExternalKey, externalCreateKey, knownIdKey, type ExternalKeyPlan } from './upsert.js';
+import type { ExistingObjects } from '../resync/existing-objects.js';
+import { planIndexed, runIndexed, type IndexedWrite } from '../resync/execute.js';
+import type { StripeOutcome } from '../stripe/types.js';
 
 export { assertOperationSupported } from './resources.js';
 
@@ -29,6 +32,8 @@ export interface TemplateMapperOptions {
    * Stripe-Version than the schemas describe: then only path ids and matching keys are checked.
    */
   schemaChecks?: boolean;
+  /** The stream's bulk read of existing objects (src/resync/): records are matched and compared in memory. */
+  existing?: ExistingObjects;
 }
 
 type Mapper = (data: Record<string, unknown>) => MapResult;
@@ -52,6 +57,7 @@ export function createTemplateMapper(options: TemplateMapperOptions): Mapper {
     matchingKey,
     external: matchingKey !== 'id',
     knownIds: options.knownIds ?? new Map(),
+    existing: options.existing,
     sequence: 0,
     idempotencyKey: options.idempotencyKey,
     validate: options.schemaChecks === false ? () => undefined : validateBody,
@@ -85,6 +91,7 @@ interface Context {
   matchingKey: string;
   external: boolean;
   knownIds: Map<string, string>;
+  existing: ExistingObjects | undefined;
   sequence: number;
   idempotencyKey: IdempotencyKeyFn;
   validate: typeof validateBody;
@@ -102,6 +109,9 @@ type Keys = (label: string) => { key?: string } | { rejection: Rejection };
 
 function mapCreate(context: Context, target: Target, keys: Keys): MapResult {
   const { definition } = context;
+  // With a matching key kept in metadata, a create never duplicates: an object that already holds the
+  // key is updated (or left alone when unchanged), whatever became of the 24-hour idempotency keys.
+  if (context.external && definition.operations.includes('upsert')) return relabel(mapUpsert(context, target, keys), 'create');
   const body = dropNulls(target.fields);
   if (definition.name === 'billing_meter_events' && (body['identifier'] === undefined || body['identifier'] === '')) {
     body['identifier'] = meterEventIdentifier(body);
@@ -126,8 +136,12 @@ function mapUpdate(context: Context, target: Target, keys: Keys): MapResult {
   const derived = keys('update');
   if ('rejection' in derived) return rejected(derived.rejection);
   const whenFound = (id: string): StripeRequest => post(definition, `${target.collectionPath}/${encodePathSegment(id)}`, body, derived.key);
-  if (!context.external) return { kind: 'request', request: whenFound(located.value), objectKey: whenFound(located.value).path, operation: 'update' };
-  return external(context, target, located.value, whenFound, { kind: 'reject' }, 'update');
+  if (!context.external) {
+    const request = whenFound(located.value);
+    const mapped: MappedRequest = { kind: 'request', request, objectKey: request.path, operation: 'update' };
+    return indexedById(context, mapped, located.value, { compare: body, whenFound, foundAction: 'update', whenMissing: { kind: 'send' }, fallback: direct(request) });
+  }
+  return external(context, target, located.value, whenFound, { kind: 'reject' }, 'update', false, body);
 }
 
 function mapUpsert(context: Context, target: Target, keys: Keys): MapResult {
@@ -165,13 +179,22 @@ function mapUpsert(context: Context, target: Target, keys: Keys): MapResult {
     const createKey = keys('upsert_create');
     if ('rejection' in createKey) return rejected(createKey.rejection);
     const request = whenFound(located.value);
-    return { kind: 'request', request, objectKey: request.path, operation: 'upsert', onMissing: post(definition, target.collectionPath, createBody, createKey.key) };
+    const create = post(definition, target.collectionPath, createBody, createKey.key);
+    const mapped: MappedRequest = { kind: 'request', request, objectKey: request.path, operation: 'upsert', onMissing: create };
+    const incompleteCreate = context.validate(definition.name, 'create', createBody);
+    return indexedById(context, mapped, located.value, {
+      compare: updateBody,
+      whenFound,
+      foundAction: 'update',
+      whenMissing: incompleteCreate ? { kind: 'send' } : { kind: 'create', request: create },
+      fallback: direct(request, create),
+    });
   }
   const incomplete = context.validate(definition.name, 'create', createBody);
   const whenMissing: ExternalKeyPlan['whenMissing'] = incomplete
     ? { kind: 'reject', rejection: { ...incomplete, reason: `${incomplete.reason} (needed to create: no object matched "${matchingKey}")` } }
     : { kind: 'create', request: post(definition, target.collectionPath, createBody, externalCreateKey(definition.name, matchingKey, located.value)) };
-  return external(context, target, located.value, whenFound, whenMissing, 'upsert');
+  return external(context, target, located.value, whenFound, whenMissing, 'upsert', false, updateBody);
 }
 
 function mapDelete(context: Context, target: Target, keys: Keys): MapResult {
@@ -199,7 +222,8 @@ function mapDelete(context: Context, target: Target, keys: Keys): MapResult {
   };
   if (!context.external) {
     const request = whenFound(located.value);
-    return { kind: 'request', request, objectKey: `${target.collectionPath}/${encodePathSegment(located.value)}`, operation: 'delete', missingIsSuccess: true };
+    const mapped: MappedRequest = { kind: 'request', request, objectKey: `${target.collectionPath}/${encodePathSegment(located.value)}`, operation: 'delete', missingIsSuccess: true };
+    return indexedById(context, mapped, located.value, { whenFound, foundAction: 'delete', whenMissing: { kind: 'send' }, fallback: direct(request, undefined, true) });
   }
   return external(context, target, located.value, whenFound, { kind: 'done' }, 'delete', true);
 }
@@ -212,6 +236,7 @@ function external(
   whenMissing: ExternalKeyPlan['whenMissing'],
   operation: string,
   missingIsSuccess = false,
+  compare?: Body,
 ): MappedRequest {
   const { definition, matchingKey } = context;
   const plan: ExternalKeyPlan = {
@@ -226,14 +251,48 @@ function external(
     missingIsSuccess,
   };
   const request = whenMissing.kind === 'create' ? whenMissing.request : whenFound(`{${matchingKey}}`);
-  return {
+  const lookup = executeExternalKey(plan);
+  const mapped: MappedRequest = {
     kind: 'request',
     // What the operation amounts to, for logs and dry runs; `execute` decides what is really sent.
     request,
     objectKey: `${definition.name}:${value}`,
     operation,
-    execute: executeExternalKey(plan),
+    execute: lookup,
     ...(missingIsSuccess ? { missingIsSuccess } : {}),
+  };
+  if (!context.existing) return mapped;
+  const memoryKey = knownIdKey(definition.name, matchingKey, value);
+  const write: IndexedWrite = {
+    existing: context.existing,
+    value,
+    object: definition.object,
+    matchingKey,
+    ...(compare === undefined ? {} : { compare }),
+    whenFound,
+    foundAction: operation === 'delete' ? 'delete' : 'update',
+    whenMissing,
+    fallback: lookup,
+    onId: (id) => void context.knownIds.set(memoryKey, id),
+  };
+  return { ...mapped, execute: (send) => runIndexed(write, send), plan: (send) => planIndexed(write, send) };
+}
+
+/** Update, upsert or delete by id (a Stripe id or a custom one): matched against the bulk read when the stream has one. */
+function indexedById(context: Context, mapped: MappedRequest, id: string, write: Omit<IndexedWrite, 'existing' | 'value' | 'object' | 'matchingKey'>): MappedRequest {
+  if (!context.existing) return mapped;
+  const full: IndexedWrite = { ...write, existing: context.existing, value: id, object: context.definition.object, matchingKey: context.matchingKey };
+  return { ...mapped, execute: (send) => runIndexed(full, send), plan: (send) => planIndexed(full, send) };
+}
+
+/** The mapped request sent as is: a 404 falls through to `onMissing` (create), or counts as done for deletes. */
+function direct(request: StripeRequest, onMissing?: StripeRequest, missingIsSuccess = false): (send: Send) => Promise<StripeOutcome> {
+  return async (send) => {
+    const outcome = await send(request);
+    if (outcome.kind !== 'rejected' || outcome.status !== 404) return outcome;
+    if (onMissing) return send(onMissing);
+    if (missingIsSuccess) return { kind: 'success', status: 404, body: outcome.body, requestId: outcome.rejection.requestId, replayed: false, attempts: outcome.attempts };
+    return outcome;
   };
 }
 

@@ -1,5 +1,6 @@
 // What a mapper turns a record into: a request ready for the scheduler, or a rejection.
 import type { Rejection } from '../pipeline/sink.js';
+import type { PlannedAction } from '../resync/plan.js';
 import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
 
 /** Sends one request through the client (pacing, retries, idempotency already handled). */
@@ -20,7 +21,12 @@ export interface MappedRequest {
    * Multi-step operations (upsert by external key: search, then update or create) run here instead of
    * sending `request` alone; the result is the outcome that settles the record.
    */
-  execute?: (send: Send) => Promise<StripeOutcome>;
+  execute?: (send: Send) => Promise<WriteResult>;
+  /** Dry run with a bulk read: what the record would do, decided with GET requests only (see src/resync/). */
+  plan?: (send: Send) => Promise<PlannedAction>;
 }
+
+/** How a record settled: Stripe's answer, or `unchanged` when its object already holds its fields (no request). */
+export type WriteResult = StripeOutcome | { kind: 'unchanged'; id?: string };
 
 export type MapResult = MappedRequest | { kind: 'rejected'; rejection: Rejection };

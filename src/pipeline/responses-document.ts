@@ -13,10 +13,12 @@ export interface ForwardedResponse {
   primary_key?: unknown[];
   /** create, update, upsert, delete, or the manual-mode method. */
   operation: string;
-  /** Absent when the record was refused before any request was made (mapping or validation). */
+  /** Absent when no request was made (refused before any, or unchanged). */
   request?: { method: string; path: string; idempotency_key?: string; body?: Record<string, unknown> };
   /** Absent when Stripe never answered (network failure) or no request was made. */
   response?: { status?: number; request_id?: string; body?: unknown };
+  /** With outcome `unchanged`: the id of the object that already held the record's fields. */
+  object_id?: string;
   error?: { type?: string; code?: string; param?: string; message?: string; decline_code?: string };
   /** The record's tally category: created, updated, deleted, sent, replayed, would_send (dry run) or rejected. */
   outcome: Exclude<RecordCategory, 'not_sent'>;
@@ -40,7 +42,8 @@ export interface DocumentInput {
 /** Builds the webhook document for one settled record. */
 export function buildForwardedResponse(input: DocumentInput): ForwardedResponse {
   const { context, mapped, stripe, outcome } = input;
-  const sent = input.sent ?? mapped?.request;
+  // An unchanged record sent nothing: its document holds no request.
+  const sent = outcome.kind === 'written' && outcome.effect === 'unchanged' ? undefined : (input.sent ?? mapped?.request);
   const doc: ForwardedResponse = {
     stream: context.stream,
     position: context.position,
@@ -62,6 +65,7 @@ export function buildForwardedResponse(input: DocumentInput): ForwardedResponse 
     if (stripe.body !== undefined) doc.response.body = stripe.body;
   }
   if (outcome.kind === 'rejected') doc.error = errorOf(outcome.rejection);
+  if (outcome.kind === 'written' && outcome.effect === 'unchanged' && outcome.id !== undefined) doc.object_id = outcome.id;
   return doc;
 }
 

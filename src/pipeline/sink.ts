@@ -32,10 +32,11 @@ export interface Rejection {
 
 /**
  * What a settled, not refused record did: a create, an update, a delete, a manual-mode request the
- * connector cannot classify (`sent`), or, in a dry run, nothing (`would_send`). Each is a category of
+ * connector cannot classify (`sent`), nothing because the object already held the record's fields
+ * (`unchanged`, no request), or, in a dry run, nothing (`would_send`). Each is a category of
  * the tally (src/pipeline/tally.ts); a new effect needs a category there.
  */
-export type WriteEffect = 'created' | 'updated' | 'deleted' | 'sent' | 'would_send';
+export type WriteEffect = 'created' | 'updated' | 'deleted' | 'unchanged' | 'sent' | 'would_send';
 
 export type RecordOutcome =
   | { kind: 'written'; effect?: WriteEffect; id?: string; status?: number; requestId?: string; retries?: number; replayed?: boolean }

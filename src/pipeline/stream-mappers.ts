@@ -11,6 +11,12 @@ import { planStream } from '../mapping/stream-plan.js';
 import type { MapResult } from '../mapping/types.js';
 import { streamScope } from './checkpoints.js';
 import { schemaChecksApply } from '../stripe/version.js';
+import { getResource } from '../mapping/resources.js';
+import { createExistingObjects, type ExistingObjects } from '../resync/existing-objects.js';
+import { listPlanFor } from '../resync/list-params.js';
+
+/** Where stream mappers log (the bulk read's line per stream). */
+export type MapperLog = (level: 'INFO' | 'WARN', text: string) => void;
 
 export interface StreamMapper {
   map: (data: Record<string, unknown>) => MapResult;
@@ -21,17 +27,17 @@ export interface StreamMapper {
 }
 
 /** Builds every stream's mapper up front, so a bad template or an unsupported operation fails before any record is read. */
-export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog): Map<string, StreamMapper> {
+export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog, log: MapperLog = () => {}): Map<string, StreamMapper> {
   const knownIds = new Map<string, string>();
   const runId = randomUUID();
   const mappers = new Map<string, StreamMapper>();
   for (const stream of catalog.streams) {
-    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapperFor(config, stream, knownIds, runId));
+    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapperFor(config, stream, knownIds, runId, log));
   }
   return mappers;
 }
 
-function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Map<string, string>, runId: string): StreamMapper {
+function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Map<string, string>, runId: string, log: MapperLog): StreamMapper {
   const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
   const configuration = config.configuration;
   const manualTargetsObject = configuration.mode === 'manual' && (configuration.url.split('?', 1)[0] ?? '').includes('{message.');
@@ -70,6 +76,7 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
     idempotencyKey,
     knownIds,
     schemaChecks: schemaChecksApply(config),
+    existing: meterStream ? undefined : existingObjectsFor(config, stream.stream.name, plan, log),
   });
   if (!meterStream) return { map, label: `${plan.resource}/${plan.operation}` };
   const recordPath = (configuration.record_path ?? '').trim();
@@ -79,6 +86,30 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Ma
     return 'rejection' in picked ? { ok: false, rejection: picked.rejection } : toMeterEvent(picked.record, { stream: stream.stream.name });
   };
   return { map, label: `${plan.resource}/${plan.operation} (v2 meter event stream, batches of up to 100)`, toMeterEvent: toEvent };
+}
+
+/**
+ * The stream's bulk read, when its records match existing objects (update, upsert, delete, or create
+ * with a matching key kept in metadata), the resource can be listed in one go, and the config does
+ * not ask for per-record lookups.
+ */
+function existingObjectsFor(config: Config, stream: string, plan: { resource: string; operation: string; matchingKey: string }, log: MapperLog): ExistingObjects | undefined {
+  const settings = config.existing_objects ?? {};
+  if ((settings.read ?? 'bulk') !== 'bulk') return undefined;
+  if (plan.operation === 'create' && plan.matchingKey === 'id') return undefined;
+  const definition = getResource(plan.resource);
+  if (plan.operation === 'create' && !definition.operations.includes('upsert')) return undefined;
+  const list = listPlanFor(definition);
+  if (!list) return undefined;
+  return createExistingObjects({
+    stream,
+    resource: definition.name,
+    list,
+    matchingKey: plan.matchingKey,
+    diff: settings.diff ?? true,
+    maxObjects: settings.max_indexed_objects,
+    log,
+  });
 }
 
 /**

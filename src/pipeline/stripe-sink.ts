@@ -1,6 +1,7 @@
 // The Stripe sink: maps each record, schedules it by object key, sends it paced and retried, forwards the response.
 import type { AirbyteRecordMessage } from '../generated/protocol.js';
-import type { MappedRequest, Send } from '../mapping/types.js';
+import type { MappedRequest, Send, WriteResult } from '../mapping/types.js';
+import { SyncPlan, type PlannedAction } from '../resync/plan.js';
 import type { StripeOutcome } from '../stripe/types.js';
 import { ConnectorError, configError, systemError, transientError } from '../protocol/errors.js';
 import { FailureAfterOutcome, type RecordContext, type RecordOutcome, type Sink, type WriteEffect } from './sink.js';
@@ -32,10 +33,22 @@ export interface StripeSinkParts {
   onFinish?: () => void;
 }
 
+/** Dry run: the bulk read may list objects, and nothing else reaches Stripe. */
+function readOnly(send: Send): Send {
+  return (request) => {
+    if (request.method !== 'GET') throw systemError(`Dry run refused to send ${request.method} ${request.path.split('?', 1)[0]}: a dry run only reads.`);
+    return send(request);
+  };
+}
+
 export function createStripeSink(parts: StripeSinkParts): Sink {
   const { mappers, scheduler } = parts;
+  const plan = new SyncPlan();
+  let planned = false;
+  /** Dry-run records still being planned: the plan's summary waits for them. */
+  const inflightPlans = new Set<Promise<unknown>>();
 
-  async function execute(mapped: MappedRequest): Promise<{ outcome: StripeOutcome; sent: MappedRequest['request'] }> {
+  async function execute(mapped: MappedRequest): Promise<{ outcome: WriteResult; sent: MappedRequest['request'] }> {
     if (mapped.execute) {
       // The last request that was not a lookup tells what an upsert by external key did (update or create).
       let last: MappedRequest['request'] | undefined;
@@ -95,19 +108,20 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
       return outcome;
     }
     if (parts.dryRun) {
+      if (mapped.plan) return writePlanned(mapped, mapped.plan, context);
       parts.log('INFO', describeDryRun(context.stream, context.position, mapped));
       const outcome: RecordOutcome = { kind: 'written', effect: 'would_send' };
       await forward(context, outcome, mapped);
       return outcome;
     }
-    let result: { outcome: StripeOutcome; sent: MappedRequest['request'] };
-    try {
-      result = await scheduler.run(mapped.objectKey, () => execute(mapped));
-    } catch (error) {
-      if (error instanceof SchedulerAbortedError) throw new ConnectorError({ failureType: 'transient_error', message: 'The sync was stopped before this record was sent.' });
-      throw error;
+    const result = await scheduled(mapped, () => execute(mapped));
+    const { outcome: settled, sent } = result;
+    if (settled.kind === 'unchanged') {
+      const outcome: RecordOutcome = { kind: 'written', effect: 'unchanged', ...(settled.id === undefined ? {} : { id: settled.id }) };
+      await forward(context, outcome, mapped);
+      return outcome;
     }
-    const { outcome: stripe, sent } = result;
+    const stripe: StripeOutcome = settled;
     const outcome: RecordOutcome =
       stripe.kind === 'success'
         ? { kind: 'written', effect: effectOf(mapped, sent), id: idOf(stripe.body), status: stripe.status, requestId: stripe.requestId, retries: stripe.attempts - 1, replayed: stripe.replayed }
@@ -116,10 +130,43 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     return outcome;
   }
 
+  /** Dry run with a bulk read: decide with GET requests only what the record would do, and count it in the plan. */
+  async function writePlanned(mapped: MappedRequest, planOf: NonNullable<MappedRequest['plan']>, context: RecordContext): Promise<RecordOutcome> {
+    // Noted inside the tracked promise, so the plan's summary at close counts every record.
+    const planning = scheduled(mapped, () => planOf(readOnly(parts.send))).then((action) => {
+      planned = true;
+      plan.note(context.stream, action);
+      parts.log('INFO', describePlanned(context.stream, context.position, mapped, action));
+      return action;
+    });
+    inflightPlans.add(planning);
+    planning.catch(() => undefined).finally(() => inflightPlans.delete(planning));
+    const action = await planning;
+    const outcome: RecordOutcome =
+      action.action === 'unchanged'
+        ? { kind: 'written', effect: 'unchanged' }
+        : action.action === 'reject'
+          ? { kind: 'rejected', rejection: { code: action.code, reason: `dry run: the record would be refused (${action.code})` } }
+          : { kind: 'written', effect: 'would_send' };
+    await forward(context, outcome, mapped);
+    return outcome;
+  }
+
+  async function scheduled<T>(mapped: MappedRequest, task: () => Promise<T>): Promise<T> {
+    try {
+      return await scheduler.run(mapped.objectKey, task);
+    } catch (error) {
+      if (error instanceof SchedulerAbortedError) throw new ConnectorError({ failureType: 'transient_error', message: 'The sync was stopped before this record was sent.' });
+      throw error;
+    }
+  }
+
   return {
     write,
     async close() {
       await scheduler.idle();
+      await Promise.allSettled([...inflightPlans]);
+      if (planned) for (const line of plan.lines()) parts.log('INFO', line);
       await parts.forwarder?.close();
       await parts.onClose?.();
     },
@@ -141,7 +188,8 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
 export function effectOf(mapped: Pick<MappedRequest, 'operation' | 'request' | 'onMissing' | 'execute'>, sent: MappedRequest['request']): WriteEffect {
   switch (mapped.operation) {
     case 'create':
-      return 'created';
+      // With a matching key a create may update the object that already holds the key.
+      return mapped.execute !== undefined && sent !== mapped.request ? 'updated' : 'created';
     case 'update':
       return 'updated';
     case 'delete':
@@ -152,6 +200,25 @@ export function effectOf(mapped: Pick<MappedRequest, 'operation' | 'request' | '
       return sent === mapped.onMissing || (mapped.execute !== undefined && sent === mapped.request) ? 'created' : 'updated';
     default:
       return 'sent';
+  }
+}
+
+/** The plan's line for one record: its action and, for updates, the names of the fields that differ. */
+export function describePlanned(stream: string, position: number, mapped: MappedRequest, planned: PlannedAction): string {
+  const head = `dry run: record #${position} of stream "${stream}"`;
+  switch (planned.action) {
+    case 'unchanged':
+      return `${head} is unchanged (its object already holds its fields): nothing would be sent`;
+    case 'update':
+      return `${head} would update its object (${mapped.operation}); fields that differ: [${planned.changed.join(', ')}]`;
+    case 'create':
+      return `${head} would create a new object (${mapped.operation}): no existing object has its matching key`;
+    case 'delete':
+      return `${head} would ${mapped.request.method === 'DELETE' ? 'delete' : 'end'} its object`;
+    case 'reject':
+      return `${head} would be refused (${planned.code})`;
+    case 'send':
+      return describeDryRun(stream, position, mapped);
   }
 }
 

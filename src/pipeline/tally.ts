@@ -5,7 +5,7 @@
 // counts as refused in REFUSED. Sinks report it through `RecordOutcome.effect` (see categoryOf).
 
 /** Where a record that arrived ended up; every record is in exactly one category. */
-export const RECORD_CATEGORIES = ['created', 'updated', 'deleted', 'sent', 'replayed', 'would_send', 'rejected', 'not_sent'] as const;
+export const RECORD_CATEGORIES = ['created', 'updated', 'deleted', 'unchanged', 'sent', 'replayed', 'would_send', 'rejected', 'not_sent'] as const;
 export type RecordCategory = (typeof RECORD_CATEGORIES)[number];
 
 /** Things counted when they happen, not once per record. */
@@ -17,6 +17,8 @@ export const WORDS: Record<RecordCategory | EventCounter, string> = {
   created: 'created',
   updated: 'updated',
   deleted: 'deleted',
+  // The object already held the record's fields (bulk read and diff, src/resync/): settled with no request.
+  unchanged: 'unchanged',
   // Manual mode: Stripe accepted a request the connector cannot classify as a create or an update.
   sent: 'sent',
   // Stripe answered from its idempotency store (Idempotent-Replayed: true): done by an earlier attempt or run.

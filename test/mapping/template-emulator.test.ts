@@ -4,6 +4,7 @@ import { startEmulator, type Emulator } from '../../integration_tests/emulator/s
 import { creationOrder, exampleFor, fillPlaceholders, RESOURCE_EXAMPLES } from '../../src/mapping/examples.js';
 import { listResources, type TemplateOperation } from '../../src/mapping/resources.js';
 import { createTemplateMapper } from '../../src/mapping/template.js';
+import type { WriteResult } from '../../src/mapping/types.js';
 import type { MapResult } from '../../src/mapping/types.js';
 import { createStripeClient, type StripeClient } from '../../src/stripe/client.js';
 import type { ResourceType } from '../../src/generated/config.js';
@@ -24,7 +25,7 @@ afterAll(async () => {
 let sequence = 0;
 
 /** What the sink does with a mapped request: execute, or send with onMissing and missingIsSuccess. */
-async function run(result: MapResult): Promise<StripeOutcome> {
+async function run(result: MapResult): Promise<StripeOutcome | WriteResult> {
   if (result.kind === 'rejected') throw new Error(`mapper rejected: ${JSON.stringify(result.rejection)}`);
   const send = (request: Parameters<StripeClient['send']>[0]) => client.send(request);
   if (result.execute) return result.execute(send);

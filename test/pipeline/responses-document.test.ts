@@ -31,6 +31,11 @@ describe('buildForwardedResponse', () => {
     });
   });
 
+  it('describes an unchanged record: no request, no response, the matched object id', () => {
+    const doc = buildForwardedResponse({ ...base, mapped: { operation: 'upsert', request }, outcome: { kind: 'written', effect: 'unchanged', id: 'cus_9' } });
+    expect(doc).toEqual({ stream: 'users', namespace: 'crm', position: 7, primary_key: [42], operation: 'upsert', outcome: 'unchanged', object_id: 'cus_9', emitted_at: '2026-01-01T00:00:00.000Z' });
+  });
+
   it('describes a rejected record with Stripe error fields, and the body when asked', () => {
     const rejection = { code: 'card_declined', reason: 'Your card was declined.', param: 'source', type: 'card_error', declineCode: 'insufficient_funds', requestId: 'req_2', status: 402 };
     const doc = buildForwardedResponse({

@@ -1,0 +1,112 @@
+// R1–R3: re-syncs by external key against the emulator: requests per record, time and peak RSS for an
+// all-new, an unchanged and a 1 %-changed run of N customers; R4: bytes the index keeps per object.
+import { execFileSync } from 'node:child_process';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { runWrite, type WriteRun } from './lib/connector.js';
+import { startEmulatorProcess, type EmulatorProcess } from './lib/emulator-process.js';
+import { round } from './lib/stats.js';
+import type { BenchResult } from './types.js';
+
+const stateEvery = 1_000;
+const rssTargetMiB = 150;
+
+const catalog = {
+  streams: [
+    {
+      stream: { name: 'customers', json_schema: { type: 'object' }, supported_sync_modes: ['full_refresh'] },
+      sync_mode: 'full_refresh',
+      destination_sync_mode: 'append',
+    },
+  ],
+};
+
+/** N customer records keyed by external_id; every 100th renamed when `changed`. */
+function input(records: number, changed: boolean): Readable {
+  function* chunks(): Generator<string> {
+    let chunk = '';
+    for (let i = 1; i <= records; i++) {
+      const renamed = changed && i % 100 === 0;
+      const data = { external_id: `ext-${i}`, name: renamed ? `Renamed ${i}` : `Person ${i}`, email: `person${i}@example.com`, metadata: { tier: i % 2 ? 'gold' : 'silver' } };
+      chunk += `${JSON.stringify({ type: 'RECORD', record: { stream: 'customers', data, emitted_at: 1_764_200_000_000 + i } })}\n`;
+      if (i % stateEvery === 0 || i === records) chunk += `${JSON.stringify({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'customers' }, stream_state: { up_to: i } } } })}\n`;
+      if (i % 200 === 0) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  }
+  return Readable.from(chunks());
+}
+
+interface Pass {
+  label: 'new' | 'unchanged' | '1% changed';
+  requests: number;
+  posts: number;
+  seconds: number;
+  peakMiB: number;
+}
+
+async function pass(emulator: EmulatorProcess, records: number, label: Pass['label']): Promise<Pass> {
+  const config = {
+    api_key: 'sk_test_emulator',
+    api_base_url: emulator.url,
+    requests_per_second: 10_000,
+    max_concurrency: 32,
+    configuration: { mode: 'template', resource_type: 'customers', operation: 'upsert', matching_key: 'external_id' },
+  };
+  const before = await emulator.requestCounts();
+  const run: WriteRun = await runWrite({ config, catalog, input: { records, stateEvery }, inputStream: input(records, label === '1% changed') });
+  if (run.exitCode !== 0) throw new Error(`resync ${label} ${records}: write exited with ${run.exitCode}: ${run.errors}`);
+  const after = await emulator.requestCounts();
+  const total = (c: Record<string, number>): number => Object.values(c).reduce((a, b) => a + b, 0);
+  return { label, requests: total(after) - total(before), posts: (after['POST'] ?? 0) - (before['POST'] ?? 0), seconds: round(run.wallMs / 1000, 1), peakMiB: round(run.peakRssKiB / 1024, 1) };
+}
+
+function indexBytesPerObject(objects: number): { bytesPerObject: number; heapMiB: number } {
+  const script = fileURLToPath(new URL('./lib/index-memory.ts', import.meta.url));
+  const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(objects)], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').pop()!) as { bytesPerObject: number; heapMiB: number };
+}
+
+export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]> {
+  const sizes = quick ? [300, 20_000] : [300, 100_000];
+  const results: BenchResult[] = [];
+  for (const n of sizes) {
+    const emulator = await startEmulatorProcess({ rateLimit: null });
+    try {
+      const passes = [await pass(emulator, n, 'new'), await pass(emulator, n, 'unchanged'), await pass(emulator, n, '1% changed')];
+      const counts = await emulator.counts();
+      if (counts['customers'] !== n) throw new Error(`resync ${n}: the emulator holds ${counts['customers']} customers, expected ${n}`);
+      const limit = { new: Infinity, unchanged: n / 50, '1% changed': n / 50 + n / 100 };
+      for (const p of passes) {
+        results.push({
+          id: 'R1',
+          name: `requests per record, upsert by external key, ${p.label}, ${n.toLocaleString('en')} customers`,
+          value: round(p.requests / n, 4),
+          unit: 'req/record',
+          ...(p.label === 'new' ? {} : { target: p.label === 'unchanged' ? '<= N/50 requests' : '<= N/50 + changes', pass: p.requests <= limit[p.label] }),
+          details: { records: n, requests: p.requests, posts: p.posts, seconds: p.seconds, peakRssMiB: p.peakMiB },
+        });
+      }
+      const peak = Math.max(...passes.slice(1).map((p) => p.peakMiB));
+      results.push({
+        id: 'R2',
+        name: `peak RSS of a re-sync holding ${n.toLocaleString('en')} indexed objects`,
+        value: peak,
+        unit: 'MiB',
+        target: `<= ${rssTargetMiB} MiB`,
+        pass: peak <= rssTargetMiB,
+        details: Object.fromEntries(passes.map((p) => [`${p.label} seconds`, p.seconds])),
+      });
+    } finally {
+      await emulator.stop();
+    }
+  }
+  for (const objects of quick ? [100_000] : [100_000, 500_000]) {
+    const m = indexBytesPerObject(objects);
+    results.push({ id: 'R3', name: `index memory per object (4 managed fields), ${objects.toLocaleString('en')} objects`, value: m.bytesPerObject, unit: 'bytes', details: { heapMiB: m.heapMiB } });
+  }
+  return results;
+}
