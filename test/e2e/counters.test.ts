@@ -38,7 +38,7 @@ async function startReceiver(): Promise<Receiver> {
   return receiver;
 }
 
-const COUNT = /(\d[\d,]*) (created|updated|deleted|sent|replayed|would send|rejected|not sent|retried|throttled \(429\))(?=[,;.]|$)/g;
+const COUNT = /(\d[\d,]*) (created|updated|deleted|unchanged|sent|replayed|would send|rejected|not sent|retried|throttled \(429\))(?=[,;.]|$)/g;
 
 /** `{ created: 4, rejected: 2, retried: 1, ... }` from a progress or summary line. */
 function countsIn(line: string): Record<string, number> {
@@ -220,13 +220,17 @@ describe('counters agree', () => {
     expectAgreement(removed, true);
   });
 
-  it('an upsert by an external key (search, then update or create) counts what it did', async () => {
-    const rows = (ids: string[]) => ids.map((id) => recordLine('crm', { crm_ref: id, email: `${id}@example.com` }));
+  it('an upsert by an external key (bulk read, then update, create or nothing) counts what it did', async () => {
+    const rows = (ids: string[], tag = '') => ids.map((id) => recordLine('crm', { crm_ref: id, email: `${id}${tag}@example.com` }));
     const upsert = { configuration: { mode: 'template', resource_type: 'customers', operation: 'upsert', matching_key: 'crm_ref' } };
     expect(views(await write(upsert, rows(['a', 'b'])), receiver).records).toEqual({ created: 2 });
     receiver.docs = [];
-    const again = views(await write(upsert, rows(['a', 'c'])), receiver);
+    const again = views(await write(upsert, rows(['a', 'c'], '2')), receiver);
     expect(again.records).toEqual({ created: 1, updated: 1 });
     expectAgreement(again, true);
+    receiver.docs = [];
+    const unchanged = views(await write(upsert, rows(['a', 'b', 'c'], '2')), receiver);
+    expect(unchanged.records).toEqual({ unchanged: 2, updated: 1 });
+    expectAgreement(unchanged, true);
   });
 });
