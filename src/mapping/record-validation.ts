@@ -56,15 +56,15 @@ export function schemaFields(resource: string, kind: SchemaKind): ReadonlySet<st
 }
 
 /**
- * Validates `body` (already stripped of path fields). `null` means "unset this field" in Stripe: it is
- * accepted anywhere in update bodies (and skipped by validation); create bodies should have had their
- * nulls dropped by `dropNulls` first. Returns undefined when valid.
+ * Validates `body` (already stripped of path fields). `null` means "unset this field" in Stripe: in update
+ * bodies it is checked as `""`, which the schemas accept where Stripe lets the field be unset; create bodies
+ * should have had their nulls dropped by `dropNulls` first. Returns undefined when valid.
  */
 export function validateBody(resource: string, kind: SchemaKind, body: Record<string, unknown>, options: ValidationOptions = {}): Rejection | undefined {
   const validate = validatorFor(resource, kind);
-  const subject = kind === 'update' ? dropNulls(body) : body;
+  const subject = kind === 'update' ? (nullsAsEmpty(body) as Record<string, unknown>) : body;
   if (validate(subject)) return undefined;
-  const problems = describeErrors(validate.errors ?? [], options.required ?? true);
+  const problems = describeErrors(validate.errors ?? [], options.required ?? true, subject);
   if (problems.length === 0) return undefined;
   const shown = problems.slice(0, options.maxProblems ?? 3);
   const more = problems.length - shown.length;
@@ -73,6 +73,17 @@ export function validateBody(resource: string, kind: SchemaKind, body: Record<st
     param: shown[0]!.param,
     reason: `${resource} ${kind}: ${shown.map((p) => p.reason).join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`,
   };
+}
+
+/**
+ * Update bodies: `null` goes on the wire as an empty value, which unsets the field, so it is validated as
+ * `""`: the schemas accept `""` exactly where Stripe lets a field be unset (`Emptyable` in the types).
+ */
+function nullsAsEmpty(value: unknown): unknown {
+  if (value === null) return '';
+  if (Array.isArray(value)) return value.map(nullsAsEmpty);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, nullsAsEmpty(v)]));
+  return value;
 }
 
 /** A copy without null members, at any depth of objects (array items are kept). */
@@ -132,7 +143,7 @@ function pointerSegments(pointer: string): string[] {
  * error per branch; only the deepest errors are kept, and type errors at one path are merged
  * ("must be object or string"). Messages use schema facts only, never the record's values.
  */
-function describeErrors(errors: ErrorObject[], required: boolean): Problem[] {
+function describeErrors(errors: ErrorObject[], required: boolean, subject: unknown): Problem[] {
   const relevant = errors.filter((e) => e.keyword !== 'anyOf' && e.keyword !== 'oneOf' && (required || e.keyword !== 'required'));
   const byPath = new Map<string, ErrorObject[]>();
   for (const error of relevant) {
@@ -149,22 +160,30 @@ function describeErrors(errors: ErrorObject[], required: boolean): Problem[] {
     const shadowed = paths.some((other) => other.length > segments.length && segments.every((s, i) => other[i] === s));
     const group = byPath.get(JSON.stringify(segments))!;
     if (shadowed && group.every((e) => e.keyword !== 'required' && e.keyword !== 'additionalProperties')) continue;
-    problems.push(describeGroup(bracketPath(segments), fieldPath(segments), group));
+    problems.push(describeGroup(bracketPath(segments), fieldPath(segments), group, isEmptyAt(subject, segments)));
   }
   return problems;
 }
 
 /** `param` is Stripe's bracket notation (`address[planet]`), `field` the record's (`address.planet`). */
-function describeGroup(param: string, field: string, group: ErrorObject[]): Problem {
+function describeGroup(param: string, field: string, group: ErrorObject[], empty: boolean): Problem {
   const first = group.find((e) => e.keyword === 'additionalProperties' || e.keyword === 'required') ?? group[0]!;
   if (first.keyword === 'additionalProperties') return { param, reason: `unknown field "${field}"` };
   if (first.keyword === 'required') return { param, reason: `missing required field "${field}"` };
+  if (empty) return { param, reason: `field "${field}" cannot be unset (null or "")` };
   const types = group.filter((e) => e.keyword === 'type').map((e) => String(e.params['type']));
   // A value that fails every branch of `anyOf [X, enum [""]]`: the "" branch adds nothing useful.
   const meaningful = group.filter((e) => !(e.keyword === 'enum' && isEmptyStringEnum(e)));
   if (types.length > 0) return { param, reason: `field "${field}" must be ${[...new Set(types)].join(' or ')}` };
   const error = meaningful[0] ?? first;
   return { param, reason: `field "${field}" ${ruleText(error)}` };
+}
+
+/** Whether the value at `segments` is "" (an unset: the value itself is never read into a message). */
+function isEmptyAt(subject: unknown, segments: string[]): boolean {
+  let node = subject;
+  for (const s of segments) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[s] : undefined;
+  return node === '';
 }
 
 function isEmptyStringEnum(error: ErrorObject): boolean {

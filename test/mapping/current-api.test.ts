@@ -35,6 +35,17 @@ describe('current API parameters', () => {
   });
 });
 
+describe('null on update (sent as an empty value, which unsets)', () => {
+  it('is accepted where Stripe lets a field be unset, refused where it cannot be', () => {
+    expect(validateBody('customers', 'update', { address: null, description: null, metadata: { crm: null } })).toBeUndefined();
+    expect(validateBody('subscriptions', 'update', { cancel_at_period_end: null })).toMatchObject({
+      param: 'cancel_at_period_end',
+      reason: 'subscriptions update: field "cancel_at_period_end" cannot be unset (null or "")',
+    });
+    expect(validateBody('customers', 'update', { invoice_settings: { custom_fields: null, rendering_options: { amount_tax_display: null } } })).toBeUndefined();
+  });
+});
+
 describe('schema checks under another API version', () => {
   const keys = () => ({ key: 'k' });
 
