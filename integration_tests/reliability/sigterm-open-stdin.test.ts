@@ -6,6 +6,7 @@ import { builtMain, hasBuild } from '../../test/helpers/cli.js';
 import { parseLines } from '../../test/helpers/protocol-schema.js';
 import { customerInput, customersBySeq, KEY, writeFiles } from './spawned-write.js';
 import { spawnWithOpenStdin, until } from './open-stdin.js';
+import { seedFor } from '../../test/helpers/seed.js';
 
 const STATE_EVERY = 10;
 /** The connector's own bound: it exits within 9 s of a signal (10 s is what `docker stop` waits). */
@@ -15,7 +16,7 @@ let emulator: Emulator;
 beforeAll(async () => {
   if (!hasBuild) throw new Error(`${builtMain} is missing: run \`npm run build\` first`);
   // 150 ms per answer holds records in flight whenever the signal lands.
-  emulator = await startEmulator({ rateLimit: null, latencyMs: 150, latencyJitterMs: 50 });
+  emulator = await startEmulator({ rateLimit: null, latencyMs: 150, latencyJitterMs: 50, faults: { seed: seedFor('open-stdin jitter') } });
 });
 afterAll(async () => emulator?.stop());
 

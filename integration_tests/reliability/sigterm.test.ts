@@ -4,13 +4,14 @@ import { startEmulator, type Emulator } from '../emulator/server.js';
 import { builtMain, hasBuild } from '../../test/helpers/cli.js';
 import { assertProtocolLines, parseLines } from '../../test/helpers/protocol-schema.js';
 import { customerInput, customersBySeq, KEY, spawnWrite } from './spawned-write.js';
+import { seedFor } from '../../test/helpers/seed.js';
 
 const RECORDS = 600;
 const STATE_EVERY = 25;
 let emulator: Emulator;
 beforeAll(async () => {
   if (!hasBuild) throw new Error(`${builtMain} is missing: run \`npm run build\` first`);
-  emulator = await startEmulator({ rateLimit: null, latencyMs: 15, latencyJitterMs: 25 });
+  emulator = await startEmulator({ rateLimit: null, latencyMs: 15, latencyJitterMs: 25, faults: { seed: seedFor('sigterm jitter') } });
 });
 afterAll(async () => emulator?.stop());
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../../integration_tests/emulator/server.js';
 import { assertProtocolLines } from '../helpers/protocol-schema.js';
 import { recordLine, stateLine, TEST_KEY, writeToEmulator } from '../helpers/write-run.js';
+import { seedFor } from '../helpers/seed.js';
 
 let emulator: Emulator;
 beforeAll(async () => {
@@ -101,7 +102,7 @@ describe('write against the emulator', () => {
   });
 
   it('two updates to the same object arrive in input order under high concurrency', async () => {
-    const slow = await startEmulator({ rateLimit: null, latencyMs: 2, latencyJitterMs: 30 });
+    const slow = await startEmulator({ rateLimit: null, latencyMs: 2, latencyJitterMs: 30, faults: { seed: seedFor('update order jitter') } });
     try {
       // Five customers in an emulator with jittered latency, then 20 updates of each at up to 64 in flight.
       const seeded = await writeToEmulator({ url: slow.url, config: template('customers'), streams: [{ name: 'crm' }], messages: customers(5) });

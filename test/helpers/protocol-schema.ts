@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
-import { getCurrentTest } from 'vitest/suite';
+import { TestRunner } from 'vitest';
 import { hasShared, sharedDir, sharedSkipReason } from './shared.js';
 
 let validator: ValidateFunction | undefined;
@@ -38,7 +38,7 @@ export const parseLines = (stdout: string): Array<Record<string, any>> =>
 
 /** Says on stderr, and on the running test as a warning annotation, that a check did not run and why. */
 export function skipCheckLoudly(check: string): void {
-  const test = getCurrentTest();
+  const test = TestRunner.getCurrentTest();
   const note = `${check} ${sharedSkipReason}`;
   process.stderr.write(`SKIPPED CHECK in "${test?.name ?? 'a test'}": ${note}\n`);
   test?.context.annotate(note, 'warning').catch(() => undefined);
