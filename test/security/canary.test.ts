@@ -73,6 +73,8 @@ const records = [
   { id: BEARER, description: RAW_HEADER },
   { id: KEY, description: OTHER_KEY },
   { id: OTHER_KEY, description: BEARER },
+  // Glued to a word, the key escapes the key pattern (\b): only the configured-secret list masks it.
+  { id: 'cus_missing3', description: `ref${KEY}` },
 ];
 
 describe('canary secrets in every output path are masked', () => {
@@ -85,7 +87,7 @@ describe('canary secrets in every output path are masked', () => {
     // Each canary's own mask: the field-name canaries (local rejection) and the id canaries (Stripe's 404 text).
     expect(rejections.filter((t) => t.includes(`unknown field "${MASK}"`))).toHaveLength(2);
     // Stripe's text quoting the id is cut to '…' in log lines (the full text goes only to the webhook, masked).
-    expect(rejections.filter((t) => t.includes('resource_missing') && t.includes('…'))).toHaveLength(3);
+    expect(rejections.filter((t) => t.includes('resource_missing') && t.includes('…'))).toHaveLength(4);
     const progress = logs(r, (t) => t.startsWith('progress'));
     expect(progress.length).toBeGreaterThan(0);
     for (const line of progress) expect(line).not.toContain('CANARY');
