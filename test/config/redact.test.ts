@@ -56,7 +56,16 @@ describe('collectSecrets', () => {
   });
 
   it('adds the credential of a "Scheme credential" value, if it is at least 4 characters long', () => {
-    expect(collectSecrets({ response_webhook: { headers: { a: 'Bearer tok-1234', b: '  Token xyz ', c: 'two words here', d: 'abc' } } })).toEqual(['Bearer tok-1234', 'tok-1234', '  Token xyz ', 'two words here']);
+    expect(collectSecrets({ response_webhook: { headers: { a: 'Bearer tok-1234', b: '  Token wxyz ', c: 'two words here', d: 'abc', e: 'Basic xyz', f: 'Bearer  tok-5678' } } })).toEqual([
+      'Bearer tok-1234',
+      'tok-1234',
+      '  Token wxyz ',
+      'wxyz',
+      'two words here',
+      'Basic xyz',
+      'Bearer  tok-5678',
+      'tok-5678',
+    ]);
   });
 });
 

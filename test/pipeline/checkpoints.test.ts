@@ -142,6 +142,15 @@ describe('Checkpointer', () => {
     expect(out.map((s) => s.destinationStats?.recordCount)).toEqual([2, 1]);
   });
 
+  it('no namespace is one scope, whether it is absent or null', () => {
+    const out: AirbyteStateMessage[] = [];
+    const cp = new Checkpointer((s) => out.push(s));
+    cp.settle(cp.addRecord('s'), false);
+    cp.settle(cp.addRecord('s', null), false);
+    cp.addState({ type: 'STREAM', stream: { stream_descriptor: { name: 's', namespace: null } } } as AirbyteStateMessage);
+    expect(out.map((s) => s.destinationStats?.recordCount)).toEqual([2]);
+  });
+
   it('a GLOBAL or LEGACY state counts every stream, even one that carries a stream field', () => {
     const out: AirbyteStateMessage[] = [];
     const cp = new Checkpointer((s) => out.push(s));

@@ -153,8 +153,8 @@ describe('deriveIdempotencyKey at its edges', () => {
     expect(deriveIdempotencyKey({ ...base, source: 'field', field, record })).toEqual({ error: `idempotency key field ${field} is missing or empty in the record` });
   });
 
-  it('a primary key with a null part is not complete', () => {
-    expect(deriveIdempotencyKey({ ...base, source: 'primary_key', primaryKey: [7, null] })).toHaveProperty('error');
+  it.each([[[7, null]], [[7, undefined]], [[]]])('a primary key %j is not complete', (primaryKey) => {
+    expect(deriveIdempotencyKey({ ...base, source: 'primary_key', primaryKey })).toHaveProperty('error');
   });
 
   it('an unknown source is an error naming it', () => {
