@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultRate, defaultRecoveryPerSecond, nextRate, STRIPE_RATE_CAP, throttleScope } from '../../src/pipeline/rate-policy.js';
+import { ENDPOINT_RATE_CAP, endpointLimit, paceFor } from '../../src/pipeline/endpoint-limits.js';
 import { hasShared, sharedDir } from '../helpers/shared.js';
 
 describe('defaultRate', () => {
@@ -17,9 +18,17 @@ describe('defaultRate', () => {
     expect(defaultRate(mode)).toBeGreaterThan(0);
   });
 
+  it.each(['test', 'live'] as const)('%s mode paces one endpoint below Stripe\'s documented 25 rps per endpoint', (mode) => {
+    const { limit } = endpointLimit('POST /v1/customers', mode);
+    expect(limit).toBe(25);
+    expect(paceFor(limit)).toBeLessThan(25);
+    expect(paceFor(limit)).toBeGreaterThan(0);
+  });
+
   it.skipIf(!hasShared)('the documented limits are the ones in the reference notes', () => {
     const notes = readFileSync(join(sharedDir, 'docs', 'stripe-api.md'), 'utf8');
     expect(notes).toMatch(new RegExp(`${STRIPE_RATE_CAP.live} requests/s in live mode, ${STRIPE_RATE_CAP.test} requests/s in sandbox`));
+    expect(notes).toMatch(new RegExp(`Per endpoint, in live mode too: ${ENDPOINT_RATE_CAP} requests/s by default`));
   });
 });
 
