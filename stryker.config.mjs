@@ -14,6 +14,8 @@ export default {
     'src/pipeline/pacer.ts',
     'src/pipeline/token-bucket.ts',
     'src/pipeline/rate-policy.ts',
+    'src/pipeline/endpoint-limits.ts',
+    'src/stripe/endpoint.ts',
   ],
   // The machine is shared: two workers at most.
   concurrency: 2,

@@ -14,6 +14,8 @@ export default defineConfig({
       'test/pipeline/pacer.test.ts',
       'test/pipeline/token-bucket.test.ts',
       'test/pipeline/rate-policy.test.ts',
+      'test/pipeline/endpoint-limits.test.ts',
+      'test/stripe/endpoint.test.ts',
     ],
     setupFiles: ['test/helpers/seed-setup.ts'],
     testTimeout: 30_000,

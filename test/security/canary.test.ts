@@ -118,4 +118,14 @@ describe('canary secrets in every output path are masked', () => {
     expect(r.stdout + r.stderr).not.toContain('CANARY');
     expectMasked('webhook document', documents);
   });
+
+  it('dry-run lines name the path with {id} for record values, and the body by its keys only', async () => {
+    const r = await write({ dry_run: true }, [{ id: 'cus_CANARYprivateId', description: `ref${KEY}` }, { id: 'cus_x', [BEARER]: 1 }]);
+    expect(r.code, r.stdout).toBe(0);
+    const dry = logs(r, (t) => t.startsWith('dry run:'));
+    expect(dry).toHaveLength(1);
+    expect(dry[0]).toContain('would send POST /v1/customers/{id} with fields [description]');
+    expectMasked('rejection lines of a dry run', logs(r, (t) => t.startsWith('Rejected record')));
+    expect(r.stdout + r.stderr).not.toContain('CANARY');
+  });
 });
