@@ -147,7 +147,7 @@ describe('Checkpointer', () => {
     const cp = new Checkpointer((s) => out.push(s));
     cp.settle(cp.addRecord('s'), false);
     cp.settle(cp.addRecord('s', null), false);
-    cp.addState({ type: 'STREAM', stream: { stream_descriptor: { name: 's', namespace: null } } } as AirbyteStateMessage);
+    cp.addState({ type: 'STREAM', stream: { stream_descriptor: { name: 's', namespace: null } } } as unknown as AirbyteStateMessage);
     expect(out.map((s) => s.destinationStats?.recordCount)).toEqual([2]);
   });
 

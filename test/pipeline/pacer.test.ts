@@ -235,3 +235,129 @@ describe('createPacer: capacity', () => {
     expect(pacer.capacity()).toBe(24);
   });
 });
+
+describe('createPacer: which bucket a 429 lowers, from the traffic of the last second', () => {
+  /** `count` requests at t = 0 (a burst large enough for all of them), then a 429 at `at`. */
+  async function scopeOf(mode: 'test' | 'live', requests: Array<[string, number]>, at: number, refused = CREATE) {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = createPacer({ mode, burst: 100, now, sleep });
+    for (const [endpoint, count] of requests) for (let i = 0; i < count; i += 1) await pacer.acquire(endpoint);
+    expect(clock.t).toBe(0);
+    clock.t = at;
+    pacer.observe(refused, 429, 100);
+    const by = pacer.throttledBy();
+    return by.global === 1 ? 'global' : 'endpoint';
+  }
+
+  it.each([
+    // 20 requests of one endpoint in the first second, in test mode (endpoint and global limits both 25/s)
+    [500, 'endpoint'], // 20 in the last second: 80 % of the endpoint's limit
+    [1100, 'endpoint'], // the previous second weighted by its 90 % overlap: 18, 72 %
+    [1700, 'global'], // 30 % overlap: 6, 24 %, below half of the endpoint's limit and the global load as high
+    [2500, 'global'], // nothing in the last second
+  ] as const)('test mode, 20 requests then a 429 at %i ms: the %s bucket', async (at, scope) => {
+    expect(await scopeOf('test', [[CREATE, 20]], at)).toBe(scope);
+  });
+
+  it('live mode, a lightly used endpoint: the endpoint bucket while the global load is lower still', async () => {
+    // 5 requests: 20 % of the endpoint's 25/s, 5 % of the global 100/s
+    expect(await scopeOf('live', [[CREATE, 5]], 500)).toBe('endpoint');
+  });
+
+  it('requests outside the global limit (meter event stream) do not count toward the global load', async () => {
+    expect(await scopeOf('live', [[STREAM, 60], [CREATE, 5]], 500)).toBe('endpoint');
+  });
+
+  it('a 429 of an endpoint outside the global limit does not make another endpoint\'s 429 global', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', burst: 100, now, sleep });
+    await timeTakes(pacer, clock, CREATE, 20);
+    pacer.observe(STREAM, 429, 100);
+    clock.t += 500;
+    pacer.observe(CREATE, 429, 100);
+    expect(pacer.throttledBy()).toEqual({ global: 0, endpoint: 2 });
+  });
+
+  it('a second endpoint refused exactly one second after the first still counts as the same congestion', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', burst: 100, now, sleep });
+    await timeTakes(pacer, clock, CREATE, 20);
+    await timeTakes(pacer, clock, PRODUCTS, 20);
+    pacer.observe(CREATE, 429, 100);
+    clock.t += 1000;
+    pacer.observe(PRODUCTS, 429, 100);
+    expect(pacer.throttledBy()).toEqual({ global: 1, endpoint: 1 });
+  });
+});
+
+describe('createPacer: recovery and pacing after a cut', () => {
+  async function globalCut() {
+    const fake = fakeClock();
+    const pacer = createPacer({ mode: 'live', burst: 100, now: fake.now, sleep: fake.sleep });
+    await timeTakes(pacer, fake.clock, CREATE, 20);
+    await timeTakes(pacer, fake.clock, PRODUCTS, 20);
+    pacer.observe(CREATE, 429, 100);
+    pacer.observe(PRODUCTS, 429, 100);
+    expect(pacer.rate()).toBeCloseTo(96 * 0.7, 9);
+    return pacer;
+  }
+
+  it('the global bucket climbs back to its ceiling on answers from endpoints that count against it', async () => {
+    const pacer = await globalCut();
+    for (let i = 0; i < 3000; i += 1) pacer.observe(CREATE, 200, 100);
+    expect(pacer.rate()).toBe(96);
+  });
+
+  it('answers from the meter event stream (outside the global limit) do not raise the global bucket', async () => {
+    const pacer = await globalCut();
+    for (let i = 0; i < 3000; i += 1) pacer.observe(STREAM, 200, 100);
+    expect(pacer.rate()).toBeCloseTo(96 * 0.7, 9);
+  });
+
+  it('a cut endpoint bucket paces its requests at the lowered rate', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', burst: 1, now, sleep });
+    await timeTakes(pacer, clock, CREATE, 25);
+    pacer.observe(CREATE, 429, 100);
+    expect(pacer.endpointRate(CREATE)).toBeCloseTo(16.8, 9);
+    // 17 more at 16.8/s: at least 16 gaps of 1/16.8 s (the first may use a token earned meanwhile)
+    const ms = await timeTakes(pacer, clock, CREATE, 17);
+    expect(ms).toBeGreaterThanOrEqual(Math.floor((16 * 1000) / 16.8));
+  });
+
+  it('latency: a negative sample is ignored, a zero one counts', () => {
+    const { now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', now, sleep });
+    pacer.observe(CREATE, 200, -5);
+    expect(pacer.latency()).toBe(INITIAL_LATENCY_MS);
+    pacer.observe(CREATE, 200, 0);
+    expect(pacer.latency()).toBe(0);
+  });
+});
+
+describe('createPacer: capacity and overflow at their edges', () => {
+  it('adds the endpoints outside the global limit to what the global bucket allows', async () => {
+    const { now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', now, sleep });
+    await pacer.acquire(CREATE);
+    await pacer.acquire(STREAM);
+    expect(pacer.capacity()).toBeCloseTo(24 + 9600, 9);
+  });
+
+  it('an endpoint used exactly two seconds ago still counts as active', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', now, sleep });
+    await pacer.acquire(CREATE);
+    clock.t += 2000;
+    expect(pacer.capacity()).toBe(24);
+  });
+
+  it('the shared overflow bucket is an ordinary 24/s endpoint counting against the global limit', () => {
+    const { now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', now, sleep });
+    for (let i = 0; i < MAX_ENDPOINT_BUCKETS; i += 1) void pacer.acquire(`POST /v1/x${i}`);
+    // A search would have its own 19.2/s bucket; past the bound it shares the overflow bucket.
+    expect(pacer.endpointRate(SEARCH)).toBe(24);
+    expect(pacer.capacity()).toBe(96);
+  });
+});

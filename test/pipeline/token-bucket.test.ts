@@ -126,3 +126,76 @@ describe('createTokenBucket', () => {
     await expect(bucket.take()).rejects.toThrow('timer broke');
   });
 });
+
+describe('createTokenBucket at its edges', () => {
+  it.each([0, 0.5, Number.NaN])('refuses a burst of %f, naming it', (burst) => {
+    const { now, sleep } = fakeClock();
+    expect(() => createTokenBucket({ rate: 10, burst, now, sleep })).toThrow(new RangeError(`burst must be at least 1, got ${burst}`));
+  });
+
+  it('names a refused rate', () => {
+    const { now, sleep } = fakeClock();
+    expect(() => createTokenBucket({ rate: -2, now, sleep })).toThrow(new RangeError('rate must be a positive number, got -2'));
+  });
+
+  /** A clock that moves only when told, and sleeps that end only when released. */
+  function manualClock() {
+    const state = { t: 0, sleeps: [] as Array<{ ms: number; wake: () => void }> };
+    return {
+      state,
+      now: () => state.t,
+      sleep: (ms: number) => new Promise<void>((wake) => state.sleeps.push({ ms, wake })),
+      /** Advances time by the oldest sleep and ends it. */
+      async step() {
+        const next = state.sleeps.shift()!;
+        state.t += next.ms;
+        next.wake();
+        for (let i = 0; i < 10; i += 1) await Promise.resolve();
+      },
+    };
+  }
+
+  it('counts waiters as they are served, and a caller arriving as a token is earned queues behind them', async () => {
+    const clock = manualClock();
+    const bucket = createTokenBucket({ rate: 10, burst: 1, now: clock.now, sleep: clock.sleep });
+    await bucket.take();
+    const order: string[] = [];
+    const a = bucket.take().then(() => order.push('a'));
+    const b = bucket.take().then(() => order.push('b'));
+    await Promise.resolve();
+    expect(bucket.waiting()).toBe(2);
+    expect(clock.state.sleeps.map((s) => s.ms)).toEqual([100]);
+    // The token for `a` is due, but the bucket has not woken yet: a newcomer must not take it.
+    clock.state.t += 100;
+    const c = bucket.take().then(() => order.push('c'));
+    clock.state.t -= 100;
+    await clock.step();
+    expect(order).toEqual(['a']);
+    expect(bucket.waiting()).toBe(2);
+    await clock.step();
+    await clock.step();
+    await Promise.all([a, b, c]);
+    expect(order).toEqual(['a', 'b', 'c']);
+    expect(bucket.waiting()).toBe(0);
+  });
+
+  it('keeps an explicit burst when the rate changes', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const bucket = createTokenBucket({ rate: 10, burst: 5, now, sleep });
+    bucket.setRate(100);
+    clock.t += 10_000;
+    const start = clock.t;
+    const granted = await takeMany(bucket, 7, now);
+    expect(granted.map((g) => g.at - start)).toEqual([0, 0, 0, 0, 0, 10, 20]);
+  });
+
+  it('re-derives the default burst when the rate changes', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const bucket = createTokenBucket({ rate: 100, now, sleep });
+    bucket.setRate(5);
+    clock.t += 10_000;
+    const start = clock.t;
+    const granted = await takeMany(bucket, 3, now);
+    expect(granted.map((g) => g.at - start)).toEqual([0, 200, 400]);
+  });
+});

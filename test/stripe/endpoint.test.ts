@@ -36,3 +36,12 @@ describe('endpointKey', () => {
     expect(pathTemplate('/v1/products/Bob%20Smith/extra')).toBe('/v1/products/{id}/extra');
   });
 });
+
+describe('pathTemplate with empty segments', () => {
+  it.each([
+    ['/v1/customers/', '/v1/customers/'],
+    ['/v1/unknown_things//x', '/v1/unknown_things//x'],
+  ])('%s keeps its empty segment empty: %s', (path, expected) => {
+    expect(pathTemplate(path)).toBe(expected);
+  });
+});
