@@ -16,6 +16,8 @@ describe('endpointLimit', () => {
     ['POST /v2/billing/meter_event_stream', 'live', 10000, false],
     ['POST /v2/billing/meter_event_stream', 'test', 10000, false],
     ['POST /v2/billing/meter_event_session', 'live', 25, true],
+    ['GET /v1/billing/meter_events', 'live', 25, true],
+    ['POST /v1/customers/search', 'live', 25, true],
   ] as const)('%s in %s mode: %i/s, counts against the global limit: %s', (endpoint, mode, limit, countsGlobal) => {
     expect(endpointLimit(endpoint, mode)).toEqual({ limit, countsGlobal });
   });

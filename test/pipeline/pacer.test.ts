@@ -278,6 +278,17 @@ describe('createPacer: which bucket a 429 lowers, from the traffic of the last s
     expect(pacer.throttledBy()).toEqual({ global: 0, endpoint: 2 });
   });
 
+  it('a 429 of another endpoint more than a second ago is a separate event', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'live', burst: 100, now, sleep });
+    await timeTakes(pacer, clock, CREATE, 20);
+    pacer.observe(CREATE, 429, 100);
+    clock.t += 1001;
+    await timeTakes(pacer, clock, PRODUCTS, 20);
+    pacer.observe(PRODUCTS, 429, 100);
+    expect(pacer.throttledBy()).toEqual({ global: 0, endpoint: 2 });
+  });
+
   it('a second endpoint refused exactly one second after the first still counts as the same congestion', async () => {
     const { clock, now, sleep } = fakeClock();
     const pacer = createPacer({ mode: 'live', burst: 100, now, sleep });
