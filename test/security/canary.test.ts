@@ -120,11 +120,21 @@ describe('canary secrets in every output path are masked', () => {
   });
 
   it('dry-run lines name the path with {id} for record values, and the body by its keys only', async () => {
-    const r = await write({ dry_run: true }, [{ id: 'cus_CANARYprivateId', description: `ref${KEY}` }, { id: 'cus_x', [BEARER]: 1 }]);
+    // Manual mode: the dry run logs the request it would send (template streams log a plan instead).
+    const manual = { mode: 'manual', method: 'POST', url: '/v1/customers/{message.id}', content_format: 'auto', body: '{"description": "{message.description}"}' };
+    const r = await write({ dry_run: true, configuration: manual }, [{ id: 'cus_CANARYprivateId', description: `ref${KEY}` }]);
     expect(r.code, r.stdout).toBe(0);
     const dry = logs(r, (t) => t.startsWith('dry run:'));
     expect(dry).toHaveLength(1);
     expect(dry[0]).toContain('would send POST /v1/customers/{id} with fields [description]');
+    for (const line of logs(r, () => true)) expect(line).not.toContain('CANARY');
+    expect(r.stdout + r.stderr).not.toContain('CANARY');
+  });
+
+  it('dry-run plan lines of a template stream carry no canary either', async () => {
+    const r = await write({ dry_run: true }, [{ id: 'cus_CANARYprivateId', description: `ref${KEY}` }, { id: 'cus_x', [BEARER]: 1 }]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(logs(r, (t) => t.startsWith('dry run:')).length).toBeGreaterThan(0);
     expectMasked('rejection lines of a dry run', logs(r, (t) => t.startsWith('Rejected record')));
     expect(r.stdout + r.stderr).not.toContain('CANARY');
   });
