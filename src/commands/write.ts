@@ -43,6 +43,8 @@ export async function runWriteCommand(options: WriteCommandOptions): Promise<Wri
     emitter: options.emitter,
     sink,
     onRecordError: config.on_record_error ?? 'skip',
+    verdict: { maxRejectedPercent: config.max_rejected_percent, unknownStreams: config.unknown_streams ?? 'fail' },
+    logPrimaryKeyValues: config.log_primary_key_values ?? false,
     signal: options.signal,
     maxInFlight: options.maxInFlight,
     graceMs: options.graceMs,

@@ -4,6 +4,7 @@ import type { Config } from '../generated/config.js';
 import { configError, type ConnectorError } from '../protocol/errors.js';
 import { connectionSpecification, type JsonSchema } from './spec.js';
 import { isLoopbackHost } from './loopback.js';
+import { closestName } from './suggest.js';
 
 const UI_KEYWORDS = ['airbyte_secret', 'order', 'group', 'groups', 'pattern_descriptor', 'multiline', 'always_show', 'airbyte_hidden', 'display_type'];
 
@@ -78,8 +79,12 @@ function describe(error: ErrorObject): string {
   switch (error.keyword) {
     case 'required':
       return 'is required';
-    case 'additionalProperties':
-      return 'is not a known setting here';
+    case 'additionalProperties': {
+      // Every object of the spec refuses unknown keys, so a typo (`dryrun`) cannot pass as a default.
+      const known = Object.keys((schema?.properties ?? {}) as Record<string, unknown>);
+      const guess = closestName(String(error.params.additionalProperty), known);
+      return `is not a known setting${guess === undefined ? '' : ` (did you mean "${guess}"?)`}`;
+    }
     case 'pattern':
       return `must look like ${String(schema?.pattern_descriptor ?? error.params.pattern)}`;
     case 'enum':

@@ -138,6 +138,18 @@ export type SkipUnchangedRecords = boolean;
  * When the list finds more objects than this, the stream stops reading and looks each record's object up one by one (search or id), so memory stays bounded. About 150 bytes per object (see docs/performance.md).
  */
 export type MostObjectsHeldInMemoryPerStream = number;
+/**
+ * The sync ends as failed when more than this percentage of the records that arrived was refused (the states of the records that settled are still released first). Leave empty for the default: fail only when records arrived and every one was refused, since a sync that wrote nothing is almost always a setup mistake. 0 fails on any refusal; 100 never fails for refused records.
+ */
+export type MostRefusedRecordsBeforeTheSyncFails = number;
+/**
+ * `fail` (default) ends the sync as failed, after every state was released, when records arrived for streams the configured catalog does not hold: they were not written, and a success would hide it. `skip` only counts them, per stream, in the summary.
+ */
+export type RecordsOfStreamsNotInTheCatalog = 'fail' | 'skip';
+/**
+ * Off (default): a refused record is named by its position, line, primary key field names and a short hash of the key's values, because primary keys are often personal data (emails) and platforms keep logs. On: the values themselves are printed.
+ */
+export type ShowPrimaryKeyValuesInLogs = boolean;
 
 export interface Config {
   api_key: StripeAPIKey;
@@ -154,7 +166,9 @@ export interface Config {
   dry_run?: DryRun;
   api_base_url?: APIBaseURL;
   existing_objects?: ExistingObjectsReSyncs;
-  [k: string]: unknown;
+  max_rejected_percent?: MostRefusedRecordsBeforeTheSyncFails;
+  unknown_streams?: RecordsOfStreamsNotInTheCatalog;
+  log_primary_key_values?: ShowPrimaryKeyValuesInLogs;
 }
 export interface Template {
   mode: 'template';

@@ -9,7 +9,8 @@ import { indexStreams, primaryKeyOf } from '../protocol/catalog.js';
 import { Checkpointer, streamScope, type Ticket } from './checkpoints.js';
 import { categoryOf, FailureAfterOutcome, type RecordContext, type RecordOutcome, type Rejection, type Sink } from './sink.js';
 import { createTally, type Tally, type TallySnapshot } from './tally.js';
-import { describeRejection } from './rejections.js';
+import { judgeSync, type VerdictPolicy } from './sync-verdict.js';
+import { describeRejection, type RejectionPlace } from './rejections.js';
 
 export interface WriteOptions {
   catalog: ConfiguredAirbyteCatalog;
@@ -28,6 +29,10 @@ export interface WriteOptions {
   onEstimate?: (estimate: { stream?: string; rowEstimate?: number }) => void;
   /** The sync's counters; the sink's progress lines read the same object. */
   tally?: Tally;
+  /** Rejection lines print primary key values instead of their hash (log_primary_key_values). */
+  logPrimaryKeyValues?: boolean;
+  /** When a sync that ran to its end fails anyway (refused records, unknown streams); default: the spec's defaults. */
+  verdict?: VerdictPolicy;
 }
 
 export interface WriteSummary {
@@ -77,14 +82,14 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   }, { once: true });
 
   /** Counts a record's outcome and, unless `release` is false, lets the states it held back go. */
-  const settle = (ticket: Ticket, stream: string, outcome: RecordOutcome, context: { position: number; line: number; primaryKey?: unknown[] }, release = true): void => {
+  const settle = (ticket: Ticket, stream: string, outcome: RecordOutcome, context: RejectionPlace, release = true): void => {
     // After the end (grace period over), a late answer changes nothing: the record stays not sent, its state held.
     if (finished || ticket.settled) return;
     track(stream, -1);
     tally.record(stream, categoryOf(outcome));
     if (outcome.kind === 'rejected') {
       tally.reason(`${outcome.rejection.code}${outcome.rejection.param ? ` on ${outcome.rejection.param}` : ''}`);
-      const text = describeRejection(stream, context, outcome.rejection);
+      const text = describeRejection(stream, context, outcome.rejection, { showKeyValues: options.logPrimaryKeyValues === true });
       if (options.onRecordError === 'fail') {
         fail(configError(`${text}. The sync stops at the first refused record (on_record_error = fail).`));
       } else {
@@ -116,7 +121,15 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     const name = displayName(record.stream, record.namespace);
     track(name, 1);
     const ticket = checkpointer.addRecord(record.stream, record.namespace);
-    const context: RecordContext = { stream: record.stream, namespace: record.namespace ?? undefined, position, line, primaryKey: primaryKeyOf(configured, data), configuredStream: configured };
+    const context: RecordContext & RejectionPlace = {
+      stream: record.stream,
+      namespace: record.namespace ?? undefined,
+      position,
+      line,
+      primaryKey: primaryKeyOf(configured, data),
+      primaryKeyFields: configured.primary_key?.map((path) => path.join('.')),
+      configuredStream: configured,
+    };
     const task = sink.write(record, context).then(
       (outcome) => settle(ticket, name, outcome, context),
       (error: unknown) => {
@@ -228,6 +241,11 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   }
   sink.finish?.();
   summary.tally = tally.snapshot();
+  // A sync that ran to its end can still have failed: nothing written, too many refusals, unknown streams.
+  // Decided last, so the TRACE error follows every state that could be released.
+  if (summary.failure === undefined && !summary.interrupted) {
+    summary.failure = judgeSync(summary.tally, options.verdict ?? { unknownStreams: 'fail' });
+  }
   await emitter.drain();
   return summary;
 }

@@ -95,7 +95,8 @@ export function mapResponse(response: StripeResponse): ResponseMapping {
 function toRejection(status: number, error: StripeErrorBody, message: string | undefined, requestId: string | undefined): Rejection {
   const code = error.code ?? error.type ?? `http_${status}`;
   const about = error.param ? ` (param ${error.param})` : '';
-  const reason = `Stripe refused the request with ${status} ${code}${about}: ${message ?? 'no message'}${requestIdNote(requestId)}`;
+  // The Request-Id travels in its own field: the rejection line prints it once, the webhook as response.request_id.
+  const reason = `Stripe refused the request with ${status} ${code}${about}: ${message ?? 'no message'}`;
   const rejection: Rejection = { code, reason, status };
   if (error.param) rejection.param = error.param;
   if (requestId) rejection.requestId = requestId;

@@ -94,7 +94,7 @@ describe('manual mode against the emulator', () => {
 
   it('a path value cannot add a segment: a slash in the id is percent-encoded and the object is not found', async () => {
     const r = await writeToEmulator({ url: emulator.url, config: manual({ url: '/v1/customers/{message.id}', body: '{"description": "x"}' }), streams: [{ name: 'upd' }], messages: [recordLine('upd', { id: '../products' }), stateLine('upd', 1)] });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // its only record refused: the sync fails by default, after the state
     expect(apiRequests().map((q) => q.path)).toEqual(['/v1/customers/..%2Fproducts']);
     expect(warnings(r.messages)[0]).toContain('resource_missing');
     expect(stats(r.messages)).toEqual([{ recordCount: 1, rejectedRecordCount: 1 }]);
@@ -103,7 +103,7 @@ describe('manual mode against the emulator', () => {
   it('content_format json on a /v1 path: the emulator refuses JSON as Stripe does, and the record is rejected and logged', async () => {
     const config = manual({ url: '/v1/customers', content_format: 'json', body: '{"email": "{message.email}", "metadata": {"crm_id": "{message.id}"}}' });
     const r = await writeToEmulator({ url: emulator.url, config, streams: [{ name: 'crm' }], messages: [recordLine('crm', row(3)), stateLine('crm', 1)] });
-    expect(r.code, r.stdout).toBe(0);
+    expect(r.code, r.stdout).toBe(1); // its only record refused: the sync fails by default, after the state
     const [q] = apiRequests();
     expect(q!.contentType).toMatch(/^application\/json/);
     expect(JSON.parse(q!.body!)).toEqual({ email: 'p3@example.com', metadata: { crm_id: 'crm-3' } });
@@ -147,7 +147,7 @@ describe('manual mode against the emulator', () => {
     const config = manual({ url: '/v1/customers/{message.customer_id}', body: '{"metadata": {"tier": "{message.tier}"}}' });
     const messages = [recordLine('upd', { customer_id: 'cus_x' }), recordLine('upd', { tier: 'gold' }), stateLine('upd', 1)];
     const r = await writeToEmulator({ url: emulator.url, config, streams: [{ name: 'upd' }], messages });
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1); // every record refused: the sync fails by default, after the state
     expect(apiRequests()).toHaveLength(0);
     const w = warnings(r.messages);
     expect(w).toHaveLength(2);

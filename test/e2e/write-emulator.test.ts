@@ -49,9 +49,11 @@ describe('write against the emulator', () => {
   it('a record Stripe refuses is rejected with its Request-Id logged', async () => {
     const messages = [recordLine('items', { customer: 'cus_doesNotExist', amount: 500, currency: 'usd' }), stateLine('items', 1)];
     const r = await writeToEmulator({ url: emulator.url, config: template('invoiceitems'), streams: [{ name: 'items' }], messages });
-    expect(r.code).toBe(0);
+    // Its only record refused: by default the sync fails, after the state.
+    expect(r.code).toBe(1);
     const warn = r.messages.find((m) => m.type === 'LOG' && m.log.level === 'WARN')!;
     expect(warn.log.message).toMatch(/Request-Id req_/);
+    expect(warn.log.message.match(/Request-Id/g)).toHaveLength(1);
     expect(warn.log.message).toContain('resource_missing');
     expect(warn.log.message).not.toContain('cus_doesNotExist');
     expect(r.messages.find((m) => m.type === 'STATE')!.state.destinationStats).toEqual({ recordCount: 1, rejectedRecordCount: 1 });
