@@ -9,7 +9,7 @@ import { packagePath } from '../src/paths.js';
 import { resolveBaseImage, dockerfileBaseImage } from './docker-ci/base-image.js';
 import { defaultDockerdFlags, engineVersion, ensurePackages, startEngine, type StartedEngine } from './docker-ci/engine.js';
 import { checkGoodAndRefused, codeNotWritable, platformFlags, specMatchesHost, stopDuringWrite, writeIntegrationMessages, type Platform } from './docker-ci/platform-runs.js';
-import { run, runLogged, Steps } from './docker-ci/shell.js';
+import { capture, run, runLogged, Steps } from './docker-ci/shell.js';
 
 const ci = process.env.CI === 'true';
 const image = process.env.DOCKER_CI_IMAGE ?? 'airbyte/destination-stripe:dev';
@@ -76,12 +76,16 @@ async function main(): Promise<void> {
 
   await steps.step('build', async () => {
     const buildLog = join(logDir, 'build.log');
+    const previous = capture('docker', ['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim();
     await runLogged('docker', ['build', '--network', 'host', '--build-arg', `NODE_IMAGE=${base.image}`, '-t', image, '.'], buildLog, {
       cwd: packagePath(),
       env: { ...process.env, DOCKER_BUILDKIT: '0' },
     });
     const cached = (readFileSync(buildLog, 'utf8').match(/Using cache/g) ?? []).length;
     log(`built (${cached} steps from the engine's cache; log ${buildLog})`);
+    // The image this tag named before, and its build steps, would pile up run after run on a persistent engine.
+    const now = capture('docker', ['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim();
+    if (previous && previous !== now && capture('docker', ['image', 'rm', previous]).code === 0) log(`removed the previous ${image} (${previous.slice(7, 19)})`);
   });
 
   const inspect = JSON.parse(run('docker', ['image', 'inspect', image]))[0] as { Size: number; Config: { User: string; Entrypoint: string[]; Env: string[]; Labels: Record<string, string> } };
