@@ -3,15 +3,13 @@
 # base with --build-arg NODE_IMAGE=... (the CI script does so for its stand-in when no image registry is reachable).
 ARG NODE_IMAGE=node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
 
-# ---- build: compile TypeScript to dist/ ----
+# ---- build: compile TypeScript to dist/ (the compiler reads src/ only; spec/ and schemas/ are read at run time) ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-COPY spec ./spec
-COPY schemas ./schemas
 RUN npm run build
 
 # ---- app: production dependencies and compiled code, read-only for everyone; its npm cache stays in this stage ----

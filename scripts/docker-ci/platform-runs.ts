@@ -162,13 +162,14 @@ export async function stopDuringWrite(p: Platform, graceSeconds = 10): Promise<s
     const before = stateCursors(protocolMessages(stdout)).length;
     const started = process.hrtime.bigint();
     const stop = await captureAsync('docker', ['stop', '-t', String(graceSeconds), name], { timeoutMs: (graceSeconds + 60) * 1000 });
+    // docker stop returns once the container ended; `docker run --rm` returns after the engine also removed it.
+    const stopSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     const exitCode = await exited;
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (stop.code !== 0) throw fail('docker stop failed', stop);
     const cursors = stateCursors(protocolMessages(stdout));
     const stored = new Set((await customers(p)).map((c) => c.metadata?.crm_id ?? ''));
     const problems = stopProblems({ exitCode, cursors, stored, batches: ids });
-    const summary = `exit ${exitCode} ${seconds.toFixed(1)} s after docker stop -t ${graceSeconds}; ${before} states before the stop, ${cursors.length} in all; ${stored.size} of ${ids.flat().length} records stored`;
+    const summary = `exit ${exitCode}; docker stop -t ${graceSeconds} took ${stopSeconds.toFixed(1)} s; ${before} states before the stop, ${cursors.length} in all; ${stored.size} of ${ids.flat().length} records stored`;
     if (problems.length) throw fail(`${summary}\n  ${problems.join('\n  ')}`, { code: exitCode, stdout, stderr });
     return summary;
   } finally {
