@@ -109,6 +109,8 @@ async function measure(scenario: Scenario, perStream: number): Promise<BenchResu
       api_key: live ? 'sk_live_emulator' : 'sk_test_emulator',
       api_base_url: emulator.url,
       configuration: { mode: 'template', resource_type: 'customers', operation: scenario.upsert ? 'upsert' : 'create', ...(scenario.upsert ? { matching_key: 'external_id' } : {}) },
+      // The search path: each record looks its key up (the default bulk read lists the account instead).
+      ...(scenario.upsert ? { existing_objects: { read: 'lookup' } } : {}),
     };
     const lines = inputLines(scenario, perStream, tag);
     const write = await runWrite({ config, catalog: catalogFor(scenario), input: { lines } });
