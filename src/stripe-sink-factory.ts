@@ -102,7 +102,8 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
   const version = apiVersionNote(config);
   log(version.level, version.text);
   for (const [, mapper] of mappers) log('INFO', `Stream mapping: ${mapper.label}${config.dry_run ? ' (dry run: nothing is sent)' : ''}`);
-  log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s (each endpoint at most ${paceFor(ENDPOINT_RATE_CAP)}/s, search ${paceFor(SEARCH_RATE_CAP)}/s), ${maxConcurrency} requests in flight at most.`);
+  const inFlight = config.max_concurrency === undefined ? `concurrency sized from latency (at most ${maxConcurrency} in flight)` : `at most ${maxConcurrency} requests in flight`;
+  log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s (each endpoint at most ${paceFor(ENDPOINT_RATE_CAP)}/s, search ${paceFor(SEARCH_RATE_CAP)}/s), ${inFlight}.`);
   progress.start();
   const sink = createStripeSink({
     mappers,
