@@ -4,6 +4,8 @@ import { createManualMapper, manualConfigWarnings } from '../mapping/manual.js';
 import { assertOperationSupported } from '../mapping/resources.js';
 import { createTemplateMapper } from '../mapping/template.js';
 import { checkWebhookUrl } from '../pipeline/responses.js';
+import { configError } from '../protocol/errors.js';
+import { FIRST_V2_API_VERSION, effectiveApiVersion, predatesV2 } from '../stripe/version.js';
 
 /** Throws a config_error for a setting that cannot work; returns notes worth logging once. */
 export function checkSettings(config: Config): string[] {
@@ -21,5 +23,17 @@ export function checkSettings(config: Config): string[] {
     }
   }
   if (config.response_webhook) checkWebhookUrl(config.response_webhook.url);
+  const version = effectiveApiVersion(config);
+  if (predatesV2(version) && callsV2(config)) {
+    throw configError(`api_version ${version} predates Stripe's /v2 endpoints, which this configuration calls: pin ${FIRST_V2_API_VERSION} or newer, or leave api_version empty.`);
+  }
   return notes;
+}
+
+/** The configuration sends /v2 requests: the v2 meter event stream, meter event adjustments, or a manual /v2 URL. */
+function callsV2(config: Config): boolean {
+  const configuration = config.configuration;
+  if (configuration.mode === 'manual') return /^(https?:\/\/[^/]+)?\/v2\//.test(configuration.url.trim());
+  if (configuration.resource_type === 'billing_meter_event_adjustments') return true;
+  return configuration.resource_type === 'billing_meter_events' && configuration.meter_events_api === 'v2_stream';
 }

@@ -22,6 +22,14 @@ export function schemaChecksApply(config: { api_version?: string | undefined }):
   return effectiveApiVersion(config) === DEFAULT_API_VERSION;
 }
 
+/** The first Stripe API version that has the `/v2` endpoints (meter event stream and session, adjustments). */
+export const FIRST_V2_API_VERSION = '2024-09-30.acacia';
+
+/** Whether `version` (`YYYY-MM-DD[.name]`) is older than the first version with `/v2` endpoints. */
+export function predatesV2(version: string): boolean {
+  return version.slice(0, 10) < FIRST_V2_API_VERSION.slice(0, 10);
+}
+
 /** One line saying which Stripe-Version a sync uses and what that means for validation. */
 export function apiVersionNote(config: { api_version?: string | undefined }): { level: 'INFO' | 'WARN'; text: string } {
   const version = effectiveApiVersion(config);
