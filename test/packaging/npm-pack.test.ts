@@ -1,6 +1,8 @@
-// The published package works on its own: npm pack, install the tarball with production deps, run the bin.
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The published package works on its own: a fresh clone (the committed files of HEAD, nothing built) is
+// packed with `npm pack` (its prepack builds dist/), the tarball is installed with production deps only,
+// and its bin runs. The runtime dependencies are exactly the packages the built code imports.
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -42,14 +44,20 @@ describe('npm package', () => {
   let packed: { filename: string; files: Array<{ path: string }> };
   let bin: string;
 
+  let source: string;
+
   beforeAll(async () => {
-    if (!existsSync(packagePath('dist', 'src', 'main.js'))) {
-      // tsc emits even when it reports type errors; the checks below fail if main.js is still missing.
-      await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: packagePath(), env: npmEnv }).catch(() => undefined);
-    }
     work = mkdtempSync(join(tmpdir(), 'destination-stripe-pack-'));
-    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: packagePath(), env: npmEnv });
-    packed = (JSON.parse(stdout) as Array<typeof packed>)[0]!;
+    // A fresh clone: the files git tracks at HEAD, without dist/ or anything untracked. Its dev
+    // dependencies (tsc for prepack) come from this checkout's node_modules, so no registry is needed.
+    source = join(work, 'clone');
+    mkdirSync(source);
+    const archive = execFileSync('git', ['archive', '--format=tar', 'HEAD'], { cwd: packagePath(), maxBuffer: 512 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', source], { input: archive });
+    expect(existsSync(join(source, 'dist')), 'the clone has no build output').toBe(false);
+    symlinkSync(packagePath('node_modules'), join(source, 'node_modules'), 'dir');
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: source, env: npmEnv, maxBuffer: 64 * 1024 * 1024 });
+    packed = (JSON.parse(stdout.slice(stdout.indexOf('['))) as Array<typeof packed>)[0]!;
 
     const app = join(work, 'app');
     mkdirSync(app);
@@ -74,9 +82,30 @@ describe('npm package', () => {
 
   it('installs with production dependencies only', () => {
     const modules = join(work, 'app', 'node_modules');
-    for (const dep of ['got', 'ajv', 'yaml', 'p-queue']) expect(existsSync(join(modules, dep)), dep).toBe(true);
-    for (const dev of ['typescript', 'vitest', 'tsx', 'fast-check']) expect(existsSync(join(modules, dev)), dev).toBe(false);
+    for (const dep of ['got', 'ajv', 'p-queue']) expect(existsSync(join(modules, dep)), dep).toBe(true);
+    for (const dev of ['typescript', 'vitest', 'tsx', 'fast-check', 'yaml', 'ajv-formats', 'stripe']) expect(existsSync(join(modules, dev)), dev).toBe(false);
     expect(existsSync(bin)).toBe(true);
+  });
+
+  it('declares as runtime dependencies exactly the packages the built code imports', () => {
+    const installed = join(work, 'app', 'node_modules', 'destination-stripe');
+    const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const imported = new Set<string>();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.js')) {
+          const code = readFileSync(path, 'utf8');
+          for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)) {
+            if (specifier!.startsWith('.') || specifier!.startsWith('node:')) continue;
+            imported.add(specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!);
+          }
+        }
+      }
+    };
+    walk(join(installed, 'dist'));
+    expect([...imported].sort()).toEqual(Object.keys(manifest.dependencies ?? {}).sort());
   });
 
   it('prints a SPEC message from the installed bin', async () => {
