@@ -1,6 +1,6 @@
 // `npm run demo`: runs spec, check and two syncs of demo/ against a local Stripe emulator (or a real sandbox with STRIPE_API_KEY).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../integration_tests/emulator/server.js';
@@ -12,42 +12,49 @@ if (realKey && !/^(sk|rk)_test_/.test(realKey)) {
   process.exit(2);
 }
 const main = packagePath('dist', 'src', 'main.js');
-const dir = mkdtempSync(join(tmpdir(), 'destination-stripe-demo-'));
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
+// The temporary folder holds the config, and so STRIPE_API_KEY when one is set: it goes on every way out.
+const dir = mkdtempSync(join(tmpdir(), 'destination-stripe-demo-'));
 let emulator: Emulator | undefined;
-if (!realKey) emulator = await startEmulator({ rateLimit: 25 });
-const configPath = join(dir, 'config.json');
-const config = {
-  api_key: realKey ?? 'sk_test_emulator',
-  ...(emulator ? { api_base_url: emulator.url } : {}),
-  configuration: { mode: 'template', resource_type: 'customers', operation: 'create' },
-  on_record_error: 'skip',
-};
-writeFileSync(configPath, JSON.stringify(config, null, 2));
-console.log(bold(emulator ? `A local Stripe emulator is listening on ${emulator.url} (test mode, 25 requests/s like a Stripe sandbox).` : 'Using your Stripe sandbox (STRIPE_API_KEY).'));
-console.log(`Config: ${configPath} (template mode; each stream picks its Stripe object in the catalog)\n`);
+let cleaned = false;
+function cleanUp(): void {
+  if (cleaned) return;
+  cleaned = true;
+  rmSync(dir, { recursive: true, force: true });
+}
+process.on('exit', cleanUp);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    cleanUp();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  });
+}
 
-/** Runs one connector command and prints its protocol messages in a readable form. */
-async function connector(title: string, args: string[], input?: string): Promise<void> {
+/** Runs one connector command, prints its protocol messages in a readable form, and answers its exit code and messages. */
+async function connector(title: string, args: string[], input?: string): Promise<{ code: number | null; messages: Array<Record<string, any>> }> {
   console.log(bold(`$ destination-stripe ${args.join(' ')}`) + `   # ${title}`);
   const child = spawn(process.execPath, [main, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.on('error', () => undefined);
   child.stdin.end(input ?? '');
+  const messages: Array<Record<string, any>> = [];
   let buffer = '';
   child.stdout.on('data', (chunk: Buffer) => {
     buffer += chunk.toString('utf8');
     let nl;
     while ((nl = buffer.indexOf('\n')) >= 0) {
-      show(buffer.slice(0, nl));
+      const message = JSON.parse(buffer.slice(0, nl)) as Record<string, any>;
+      messages.push(message);
+      show(message);
       buffer = buffer.slice(nl + 1);
     }
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   console.log(`  (exit code ${code})\n`);
+  return { code, messages };
 }
 
-function show(line: string): void {
-  const m = JSON.parse(line) as Record<string, any>;
+function show(m: Record<string, any>): void {
   switch (m.type) {
     case 'SPEC':
       console.log(`  SPEC: ${Object.keys(m.spec.connectionSpecification.properties).length} settings, sync modes ${m.spec.supported_destination_sync_modes.join(', ')}`);
@@ -71,23 +78,48 @@ function show(line: string): void {
   }
 }
 
-const read = (name: string): string => readFileSync(packagePath('demo', name), 'utf8');
-await connector('what the connector can be configured with', ['spec']);
-await connector('is the key good, which mode?', ['check', '--config', configPath]);
-await connector('first sync: CRM contacts → customers, plans → products (upsert by id), with 3 bad rows', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
-await connector('second sync: prices for those products, with 1 bad row', ['write', '--config', configPath, '--catalog', packagePath('demo', 'second-catalog.json')], read('second-sync.jsonl'));
-await connector('the first sync again: idempotency keys make the re-run create nothing new', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
+try {
+  if (!realKey) emulator = await startEmulator({ rateLimit: 25 });
+  const configPath = join(dir, 'config.json');
+  const config = {
+    api_key: realKey ?? 'sk_test_emulator',
+    // DEMO_API_BASE_URL sends a STRIPE_API_KEY demo to another Stripe-compatible base URL (a proxy, your own emulator).
+    ...(emulator ? { api_base_url: emulator.url } : process.env.DEMO_API_BASE_URL ? { api_base_url: process.env.DEMO_API_BASE_URL } : {}),
+    configuration: { mode: 'template', resource_type: 'customers', operation: 'create' },
+    on_record_error: 'skip',
+  };
+  writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
+  console.log(bold(emulator ? `A local Stripe emulator is listening on ${emulator.url} (test mode, 25 requests/s like a Stripe sandbox).` : 'Using your Stripe sandbox (STRIPE_API_KEY).'));
+  console.log(`Config: ${configPath} (template mode; each stream picks its Stripe object in the catalog; removed when the demo ends)\n`);
 
-if (emulator) {
-  console.log(bold('What landed in the emulated Stripe:'));
-  for (const resource of ['customers', 'products', 'prices']) {
-    const objects = emulator.objects(resource);
-    console.log(`  ${resource}: ${objects.length}`);
-    for (const o of objects.slice(0, 3)) console.log(`    ${o.id}  ${String(o.email ?? o.name ?? o.nickname ?? '')}`);
+  const read = (name: string): string => readFileSync(packagePath('demo', name), 'utf8');
+  await connector('what the connector can be configured with', ['spec']);
+  const check = await connector('is the key good, which mode?', ['check', '--config', configPath]);
+  const status = check.messages.find((m) => m.type === 'CONNECTION_STATUS')?.connectionStatus;
+  if (status?.status !== 'SUCCEEDED') {
+    console.error(bold('CHECK FAILED: the demo stops here, before any sync.'));
+    console.error(`  ${status?.message ?? `check printed no status (exit code ${check.code})`}`);
+    console.error(realKey ? '  Is STRIPE_API_KEY a valid test-mode key of your account, and can this machine reach Stripe?' : '  The local emulator did not answer as expected.');
+    process.exitCode = 1;
+  } else {
+    await connector('first sync: CRM contacts → customers, plans → products (upsert by id), with 3 bad rows', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
+    await connector('second sync: prices for those products, with 1 bad row', ['write', '--config', configPath, '--catalog', packagePath('demo', 'second-catalog.json')], read('second-sync.jsonl'));
+    await connector('the first sync again: idempotency keys make the re-run create nothing new', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
+
+    if (emulator) {
+      console.log(bold('What landed in the emulated Stripe:'));
+      for (const resource of ['customers', 'products', 'prices']) {
+        const objects = emulator.objects(resource);
+        console.log(`  ${resource}: ${objects.length}`);
+        for (const o of objects.slice(0, 3)) console.log(`    ${o.id}  ${String(o.email ?? o.name ?? o.nickname ?? '')}`);
+      }
+      const replayed = emulator.requestLog().filter((r) => r.replayed).length;
+      console.log(`  requests answered from Stripe's idempotency store on the re-run: ${replayed}`);
+    } else {
+      console.log('Open the Stripe dashboard (test mode) to see the customers, products and prices the demo created.');
+    }
   }
-  const replayed = emulator.requestLog().filter((r) => r.replayed).length;
-  console.log(`  requests answered from Stripe's idempotency store on the re-run: ${replayed}`);
-  await emulator.stop();
-} else {
-  console.log('Open the Stripe dashboard (test mode) to see the customers, products and prices the demo created.');
+} finally {
+  await emulator?.stop();
+  cleanUp();
 }
