@@ -259,6 +259,16 @@ describe('createPacer: which bucket a 429 lowers, from the traffic of the last s
     expect(await scopeOf('test', [[CREATE, 20]], at)).toBe(scope);
   });
 
+  it('after a long idle time the load windows start afresh: 5 requests then a 429 in test mode is global', async () => {
+    const { clock, now, sleep } = fakeClock();
+    const pacer = createPacer({ mode: 'test', burst: 100, now, sleep });
+    clock.t = 10_000;
+    await timeTakes(pacer, clock, CREATE, 5);
+    clock.t = 10_500;
+    pacer.observe(CREATE, 429, 100);
+    expect(pacer.throttledBy()).toEqual({ global: 1, endpoint: 0 });
+  });
+
   it('live mode, a lightly used endpoint: the endpoint bucket while the global load is lower still', async () => {
     // 5 requests: 20 % of the endpoint's 25/s, 5 % of the global 100/s
     expect(await scopeOf('live', [[CREATE, 5]], 500)).toBe('endpoint');
