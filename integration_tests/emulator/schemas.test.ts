@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateSchemas, schemasDir, sharedDir } from '../../scripts/generate-schemas.js';
+import { STRIPE_API_VERSION } from '../../src/generated/stripe-api-version.js';
 
 const specPresent = existsSync(join(sharedDir, 'stripe', 'openapi', 'spec3.json'));
 if (!specPresent) console.warn(`schemas freshness test skipped: ${sharedDir}/stripe/openapi/spec3.json is absent`);
@@ -68,7 +69,7 @@ describe('generated schema shape', () => {
   const load = (file: string): Node => JSON.parse(readFileSync(join(schemasDir, file), 'utf8')) as Node;
 
   it('describes the pinned package version', () => {
-    expect(index.apiVersion).toBe('2026-10-28.endive');
+    expect(index.apiVersion).toBe(STRIPE_API_VERSION);
   });
 
   it('closes every object with listed properties, at every depth; maps stay open', () => {

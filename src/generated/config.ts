@@ -75,7 +75,7 @@ export type BodyTemplate = string;
  */
 export type ConnectedAccount = string;
 /**
- * Pins the Stripe-Version header. Leave empty to use the version the connector's request schemas describe (2026-10-28.endive). Another version turns off the schema checks of record bodies: Stripe judges them.
+ * Pins the Stripe-Version header. Leave empty to use the version the connector's request schemas describe (that of the stripe package it is built with; check names it). Another version turns off the schema checks of record bodies: Stripe judges them.
  */
 export type StripeAPIVersion = string;
 /**

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/protocol/errors.js';
 import { createStripeClient, type RetryInfo, type StripeClientOptions } from '../../src/stripe/client.js';
 import type { Pacer, StripeRequest } from '../../src/stripe/types.js';
-import { USER_AGENT } from '../../src/stripe/version.js';
+import { DEFAULT_API_VERSION, USER_AGENT } from '../../src/stripe/version.js';
 import { startStub, type StubReply, type StubServer } from './helpers/stub-server.js';
 
 const API_KEY = 'sk_test_emulator';
@@ -86,7 +86,7 @@ describe('createStripeClient: the request on the wire', () => {
     expect(sent?.url).toBe('/v1/customers');
     expect(sent?.headers).toMatchObject({
       authorization: `Bearer ${API_KEY}`,
-      'stripe-version': '2026-10-28.endive',
+      'stripe-version': DEFAULT_API_VERSION,
       'stripe-account': 'acct_123',
       'user-agent': USER_AGENT,
       'idempotency-key': 'dst-stripe-create-abc',
