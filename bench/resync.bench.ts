@@ -64,10 +64,10 @@ async function pass(emulator: EmulatorProcess, records: number, label: Pass['lab
   return { label, requests: total(after) - total(before), posts: (after['POST'] ?? 0) - (before['POST'] ?? 0), seconds: round(run.wallMs / 1000, 1), peakMiB: round(run.peakRssKiB / 1024, 1) };
 }
 
-function indexBytesPerObject(objects: number): { bytesPerObject: number; heapMiB: number } {
+function indexBytesPerObject(objects: number): { bytesPerObject: number; heapMiB: number; typedArraysMiB: number } {
   const script = fileURLToPath(new URL('./lib/index-memory.ts', import.meta.url));
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(objects)], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
-  return JSON.parse(out.trim().split('\n').pop()!) as { bytesPerObject: number; heapMiB: number };
+  return JSON.parse(out.trim().split('\n').pop()!) as { bytesPerObject: number; heapMiB: number; typedArraysMiB: number };
 }
 
 export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]> {
@@ -106,7 +106,7 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
   }
   for (const objects of quick ? [100_000] : [100_000, 500_000]) {
     const m = indexBytesPerObject(objects);
-    results.push({ id: 'R3', name: `index memory per object (4 managed fields), ${objects.toLocaleString('en')} objects`, value: m.bytesPerObject, unit: 'bytes', details: { heapMiB: m.heapMiB } });
+    results.push({ id: 'R3', name: `index memory per object (4 managed fields), ${objects.toLocaleString('en')} objects`, value: m.bytesPerObject, unit: 'bytes', details: { heapMiB: m.heapMiB, typedArraysMiB: m.typedArraysMiB } });
   }
   return results;
 }

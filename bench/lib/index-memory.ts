@@ -44,4 +44,15 @@ for (let start = 0; start < objects; start += 100) {
 }
 const after = settle();
 const kept = after.heapUsed + after.arrayBuffers - (before.heapUsed + before.arrayBuffers);
-console.log(JSON.stringify({ objects: index.size, fields: index.fields.length, bytesPerObject: Math.round(kept / objects), heapMiB: Math.round((kept / 2 ** 20) * 10) / 10, rssMiB: Math.round(after.rss / 2 ** 20) }));
+const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
+console.log(
+  JSON.stringify({
+    objects: index.size,
+    fields: index.fields.length,
+    bytesPerObject: Math.round(kept / objects),
+    // Of which in V8's object heap (what its old generation grows from) and in typed arrays outside it.
+    heapMiB: mib(after.heapUsed - before.heapUsed),
+    typedArraysMiB: mib(after.arrayBuffers - before.arrayBuffers),
+    keptMiB: mib(kept),
+  }),
+);

@@ -10,6 +10,7 @@ import { assertOperationSupported, getResource, type ResourceDefinition, type Te
 import type { MapResult, MappedRequest, Send } from './types.js';
 import { executeExternalKey, externalCreateKey, knownIdKey, type ExternalKeyPlan } from './upsert.js';
 import type { ExistingObjects } from '../resync/existing-objects.js';
+import type { KnownIds } from '../resync/key-table.js';
 import { planIndexed, runIndexed, type IndexedWrite } from '../resync/execute.js';
 import type { StripeOutcome } from '../stripe/types.js';
 
@@ -26,7 +27,7 @@ export interface TemplateMapperOptions {
   recordPath?: string;
   idempotencyKey: IdempotencyKeyFn;
   /** external key → Stripe id, shared by every record of a sync (see upsert.ts). */
-  knownIds?: Map<string, string>;
+  knownIds?: KnownIds;
   /**
    * Check bodies against the generated request schemas (default true). Off when the sync pins another
    * Stripe-Version than the schemas describe: then only path ids and matching keys are checked.
@@ -90,7 +91,7 @@ interface Context {
   operation: TemplateOperation;
   matchingKey: string;
   external: boolean;
-  knownIds: Map<string, string>;
+  knownIds: KnownIds;
   existing: ExistingObjects | undefined;
   sequence: number;
   idempotencyKey: IdempotencyKeyFn;
@@ -273,7 +274,8 @@ function external(
     foundAction: operation === 'delete' ? 'delete' : 'update',
     whenMissing,
     fallback: lookup,
-    onId: (id) => void context.knownIds.set(memoryKey, id),
+    // Only creates: other streams' per-record lookups must find them before Stripe's search does.
+    onCreated: (id) => void context.knownIds.set(memoryKey, id),
   };
   return { ...mapped, execute: (send) => runIndexed(write, send), plan: (send) => planIndexed(write, send) };
 }

@@ -4,6 +4,7 @@ import { canonicalJson } from '../stripe/idempotency.js';
 import type { Rejection } from '../pipeline/sink.js';
 import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
 import type { Send } from './types.js';
+import type { KnownIds } from '../resync/key-table.js';
 
 /** What to do once the object holding `metadata[matchingKey] = value` is found, or is not. */
 export interface ExternalKeyPlan {
@@ -15,7 +16,7 @@ export interface ExternalKeyPlan {
   matchingKey: string;
   value: string;
   /** external key → Stripe id for objects this sync created or found; shared by every record of the sync. */
-  knownIds: Map<string, string>;
+  knownIds: KnownIds;
   /** The request for an existing object (update, delete, archive...). */
   whenFound: (id: string) => StripeRequest;
   /** `create`: send this request (upsert); `reject`: the record is refused (update); `done`: nothing to do (delete). */

@@ -14,6 +14,7 @@ import { schemaChecksApply } from '../stripe/version.js';
 import { getResource } from '../mapping/resources.js';
 import { createExistingObjects, type ExistingObjects } from '../resync/existing-objects.js';
 import { listPlanFor } from '../resync/list-params.js';
+import { IdMemory, type KnownIds } from '../resync/key-table.js';
 
 /** Where stream mappers log (the bulk read's line per stream). */
 export type MapperLog = (level: 'INFO' | 'WARN', text: string) => void;
@@ -28,7 +29,7 @@ export interface StreamMapper {
 
 /** Builds every stream's mapper up front, so a bad template or an unsupported operation fails before any record is read. */
 export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog, log: MapperLog = () => {}): Map<string, StreamMapper> {
-  const knownIds = new Map<string, string>();
+  const knownIds = new IdMemory();
   const runId = randomUUID();
   const mappers = new Map<string, StreamMapper>();
   for (const stream of catalog.streams) {
@@ -37,7 +38,7 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
   return mappers;
 }
 
-function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Map<string, string>, runId: string, log: MapperLog): StreamMapper {
+function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: KnownIds, runId: string, log: MapperLog): StreamMapper {
   const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
   const configuration = config.configuration;
   const manualTargetsObject = configuration.mode === 'manual' && (configuration.url.split('?', 1)[0] ?? '').includes('{message.');

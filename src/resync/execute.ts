@@ -25,8 +25,8 @@ export interface IndexedWrite {
   whenMissing: { kind: 'create'; request: StripeRequest } | { kind: 'reject'; rejection?: Rejection } | { kind: 'done' } | { kind: 'send' };
   /** The per-record way (search or the id's own request), used when the stream has no index. */
   fallback: (send: Send) => Promise<StripeOutcome>;
-  /** Told the id of the object this record settled on (shared memory of the sync). */
-  onId?: (id: string) => void;
+  /** Told the id of an object this record created (the sync's shared memory, for other streams' lookups). */
+  onCreated?: (id: string) => void;
 }
 
 export async function runIndexed(write: IndexedWrite, send: Send): Promise<WriteResult> {
@@ -35,7 +35,6 @@ export async function runIndexed(write: IndexedWrite, send: Send): Promise<Write
   const found = index.find(write.value);
   if (found?.kind === 'ambiguous') return ambiguous(write);
   if (found) {
-    write.onId?.(found.id);
     if (write.foundAction === 'update' && write.compare && write.existing.diff && index.changedFields(found.slot, write.compare).length === 0) {
       return { kind: 'unchanged', id: found.id };
     }
@@ -54,7 +53,7 @@ export async function runIndexed(write: IndexedWrite, send: Send): Promise<Write
       const outcome = await send(write.whenMissing.request);
       if (outcome.kind === 'success' && isObject(outcome.body)) {
         index.remember(write.value, outcome.body);
-        if (typeof outcome.body['id'] === 'string') write.onId?.(outcome.body['id']);
+        if (typeof outcome.body['id'] === 'string') write.onCreated?.(outcome.body['id']);
       }
       return outcome;
     }

@@ -1,5 +1,6 @@
 // What the account already holds for one stream: matching key → Stripe id, and a hash per managed field.
 import { hash53 } from './fingerprint.js';
+import { KeyTable } from './key-table.js';
 import { NOT_RETURNED, fieldNames, recordFieldText, storedFieldText } from './normalize.js';
 
 export type Located = { kind: 'found'; id: string; slot: number } | { kind: 'ambiguous' };
@@ -11,19 +12,20 @@ export interface ExistingIndexOptions {
   matchingKey: string;
 }
 
+/** Slot values that are not ids: several objects share the key; the object was deleted by this sync. */
 const AMBIGUOUS = '';
+const GONE = '\u0000';
 const NOT_RETURNED_HASH = hash53(NOT_RETURNED);
 
 /**
- * Memory per object: one Map entry (key → slot), one array slot for the id and 8 bytes per managed
- * field; the key and id strings are those of the parsed list page. docs/performance.md has the measured
- * bytes per object.
+ * Memory per object, all in typed arrays outside V8's object heap: the key and the id as UTF-16 code
+ * units (once when the key is the id), four offsets, a hash bucket and 8 bytes per managed field.
+ * docs/performance.md has the measured bytes per object.
  */
 export class ExistingIndex {
   readonly fields: readonly string[];
   private readonly position = new Map<string, number>();
-  private readonly slotOf = new Map<string, number>();
-  private readonly ids: string[] = [];
+  private readonly table = new KeyTable();
   private hashes: Float64Array;
   private readonly metadataKey: string | undefined;
 
@@ -36,7 +38,12 @@ export class ExistingIndex {
 
   /** Objects indexed (ambiguous keys count once). */
   get size(): number {
-    return this.ids.length;
+    return this.table.size;
+  }
+
+  /** Bytes the index holds in typed arrays. */
+  get bytes(): number {
+    return this.table.bytes + this.hashes.byteLength;
   }
 
   /** The object's matching key value, or undefined when it carries none. */
@@ -52,18 +59,19 @@ export class ExistingIndex {
     const key = this.keyOf(object);
     const id = object['id'];
     if (key === undefined || typeof id !== 'string') return;
-    const slot = this.slotOf.get(key);
-    if (slot !== undefined) {
-      if (this.ids[slot] !== id) this.ids[slot] = AMBIGUOUS;
+    const slot = this.table.find(key);
+    if (slot !== -1) {
+      if (this.table.value(slot) !== id) this.table.setValue(slot, AMBIGUOUS);
       return;
     }
     this.store(this.newSlot(key, id), (f) => hash53(storedFieldText(object, f)));
   }
 
   find(key: string): Located | undefined {
-    const slot = this.slotOf.get(key);
-    if (slot === undefined) return undefined;
-    const id = this.ids[slot]!;
+    const slot = this.table.find(key);
+    if (slot === -1) return undefined;
+    const id = this.table.value(slot);
+    if (id === GONE) return undefined;
     return id === AMBIGUOUS ? { kind: 'ambiguous' } : { kind: 'found', id, slot };
   }
 
@@ -82,15 +90,18 @@ export class ExistingIndex {
   remember(key: string, object: Record<string, unknown>): void {
     const id = object['id'];
     if (typeof id !== 'string') return;
-    const slot = this.slotOf.get(key) ?? this.newSlot(key, id);
-    this.ids[slot] = id;
+    const found = this.table.find(key);
+    const slot = found === -1 ? this.newSlot(key, id) : found;
+    if (found !== -1 && this.table.value(slot) !== id) this.table.setValue(slot, id);
     this.store(slot, (f) => hash53(storedFieldText(object, f)));
   }
 
   /** Dry run: what the object would hold once the body is applied (fields the body leaves alone keep their hash; a new object's are unknown). */
   rememberBody(key: string, id: string, body: Record<string, unknown>): void {
-    const existing = this.slotOf.get(key);
-    const slot = existing ?? this.newSlot(key, id);
+    const found = this.table.find(key);
+    const existing = found === -1 || this.table.value(found) === GONE ? undefined : found;
+    const slot = found === -1 ? this.newSlot(key, id) : found;
+    if (found !== -1 && this.table.value(slot) !== id) this.table.setValue(slot, id);
     const sets = new Set(fieldNames(body));
     const base = slot * this.fields.length;
     this.store(slot, (f, i) => (sets.has(f) ? hash53(recordFieldText(body, f)) : existing === undefined ? NOT_RETURNED_HASH : this.hashes[base + i]!));
@@ -98,16 +109,12 @@ export class ExistingIndex {
 
   /** The object is gone (deleted by this sync). */
   forget(key: string): void {
-    const slot = this.slotOf.get(key);
-    if (slot === undefined) return;
-    this.slotOf.delete(key);
-    this.ids[slot] = AMBIGUOUS;
+    const slot = this.table.find(key);
+    if (slot !== -1) this.table.setValue(slot, GONE);
   }
 
   private newSlot(key: string, id: string): number {
-    const slot = this.ids.length;
-    this.ids.push(id);
-    this.slotOf.set(key, slot);
+    const slot = this.table.insert(key, id);
     const need = (slot + 1) * this.fields.length;
     if (need > this.hashes.length) {
       const grown = new Float64Array(Math.max(need, this.hashes.length * 2));

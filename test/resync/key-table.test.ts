@@ -1,0 +1,52 @@
+// The typed-array hash table behind the index and the sync's id memory, checked against a Map.
+import { describe, expect, it } from 'vitest';
+import { prng } from '../../integration_tests/emulator/faults.js';
+import { IdMemory, KeyTable } from '../../src/resync/key-table.js';
+
+describe('KeyTable', () => {
+  it('agrees with a Map over 50,000 random inserts, lookups and value changes, through growth', () => {
+    const random = prng(14);
+    const table = new KeyTable();
+    const model = new Map<string, { slot: number; value: string }>();
+    for (let i = 0; i < 50_000; i += 1) {
+      const key = `k${Math.floor(random() * 40_000)}${random() < 0.01 ? 'é✓' : ''}`;
+      const found = table.find(key);
+      expect(found).toBe(model.get(key)?.slot ?? -1);
+      if (found === -1) {
+        const value = `cus_${i.toString(36)}`;
+        model.set(key, { slot: table.insert(key, value), value });
+      } else if (random() < 0.1) {
+        const value = `v${i}`;
+        table.setValue(found, value);
+        model.get(key)!.value = value;
+      }
+    }
+    expect(table.size).toBe(model.size);
+    for (const [key, { slot, value }] of model) {
+      expect(table.find(key)).toBe(slot);
+      expect(table.value(slot)).toBe(value);
+    }
+    expect(table.find('absent')).toBe(-1);
+  });
+
+  it('keeps empty, long and same-prefix keys apart; a value equal to its key is stored once', () => {
+    const table = new KeyTable();
+    const long = 'x'.repeat(10_000);
+    const a = table.insert('', 'empty');
+    const b = table.insert(long, long);
+    const c = table.insert('ab', 'one');
+    const d = table.insert('abc', 'two');
+    expect([table.find(''), table.find(long), table.find('ab'), table.find('abc'), table.find('a')]).toEqual([a, b, c, d, -1]);
+    expect(table.value(b)).toBe(long);
+    expect(table.value(a)).toBe('empty');
+  });
+});
+
+describe('IdMemory', () => {
+  it('gets what was set, the last value winning', () => {
+    const memory = new IdMemory();
+    expect(memory.get('k')).toBeUndefined();
+    memory.set('k', 'cus_1').set('k', 'cus_2').set('j', 'cus_3');
+    expect([memory.get('k'), memory.get('j')]).toEqual(['cus_2', 'cus_3']);
+  });
+});
