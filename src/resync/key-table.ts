@@ -2,7 +2,8 @@
 //
 // The bulk read may index hundreds of thousands of objects. As JS strings in a Map, each costs two heap
 // strings and a Map entry that V8's old generation carries and multiplies by its growth factor before it
-// collects. Here keys and values are UTF-16 code units in one growing arena, addressed by offsets, and
+// collects. Here keys and values sit in one growing byte arena, addressed by offsets (one byte per
+// character when every character is below U+0100, as ids and most keys are; two otherwise), and
 // the hash table is open addressing over an Int32Array: the index adds a few typed arrays to the heap,
 // whatever the number of objects.
 
@@ -11,9 +12,10 @@ const EMPTY = -1;
 export class KeyTable {
   /** Slot of each bucket, or EMPTY. Capacity is a power of two, kept at most half full. */
   private buckets = new Int32Array(1024).fill(EMPTY);
-  private arena = new Uint16Array(16 * 1024);
+  private arena = new Uint8Array(32 * 1024);
   private used = 0;
   private keyAt = new Int32Array(256);
+  /** Characters of the key; negative when stored two bytes per character. */
   private keyLength = new Int32Array(256);
   private valueAt = new Int32Array(256);
   private valueLength = new Int32Array(256);
@@ -40,8 +42,9 @@ export class KeyTable {
     const slot = this.count;
     this.count += 1;
     if (slot >= this.keyAt.length) this.growSlots();
-    this.keyAt[slot] = this.write(key);
-    this.keyLength[slot] = key.length;
+    const [at, length] = this.write(key);
+    this.keyAt[slot] = at;
+    this.keyLength[slot] = length;
     this.setValue(slot, value, key);
     const mask = this.buckets.length - 1;
     let b = hash32(key) & mask;
@@ -56,8 +59,14 @@ export class KeyTable {
 
   /** Replaces a slot's value (the old text stays in the arena: values change rarely). */
   setValue(slot: number, value: string, key?: string): void {
-    this.valueAt[slot] = key !== undefined && value === key ? this.keyAt[slot]! : this.write(value);
-    this.valueLength[slot] = value.length;
+    if (key !== undefined && value === key) {
+      this.valueAt[slot] = this.keyAt[slot]!;
+      this.valueLength[slot] = this.keyLength[slot]!;
+      return;
+    }
+    const [at, length] = this.write(value);
+    this.valueAt[slot] = at;
+    this.valueLength[slot] = length;
   }
 
   /** Bytes held (typed arrays' allocated lengths). */
@@ -66,28 +75,51 @@ export class KeyTable {
   }
 
   private keyEquals(slot: number, key: string): boolean {
-    if (this.keyLength[slot] !== key.length) return false;
+    const stored = this.keyLength[slot]!;
+    if (Math.abs(stored) !== key.length) return false;
     const at = this.keyAt[slot]!;
-    for (let i = 0; i < key.length; i += 1) if (this.arena[at + i] !== key.charCodeAt(i)) return false;
+    for (let i = 0; i < key.length; i += 1) if (this.unit(at, stored < 0, i) !== key.charCodeAt(i)) return false;
     return true;
   }
 
-  private write(text: string): number {
-    if (this.used + text.length > this.arena.length) {
-      const grown = new Uint16Array(Math.max(this.arena.length * 2, this.used + text.length));
+  /** The i-th UTF-16 code unit of a stored text. */
+  private unit(at: number, wide: boolean, i: number): number {
+    return wide ? this.arena[at + 2 * i]! | (this.arena[at + 2 * i + 1]! << 8) : this.arena[at + i]!;
+  }
+
+  /** Appends a text; returns its offset and its length (negative: two bytes per character). */
+  private write(text: string): [number, number] {
+    let wide = false;
+    for (let i = 0; i < text.length && !wide; i += 1) wide = text.charCodeAt(i) > 0xff;
+    const bytes = wide ? 2 * text.length : text.length;
+    if (this.used + bytes > this.arena.length) {
+      const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + bytes));
       grown.set(this.arena.subarray(0, this.used));
       this.arena = grown;
     }
     const at = this.used;
-    for (let i = 0; i < text.length; i += 1) this.arena[at + i] = text.charCodeAt(i);
-    this.used += text.length;
-    return at;
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (wide) {
+        this.arena[at + 2 * i] = c & 0xff;
+        this.arena[at + 2 * i + 1] = c >>> 8;
+      } else this.arena[at + i] = c;
+    }
+    this.used += bytes;
+    return [at, wide ? -text.length : text.length];
   }
 
-  private read(at: number, length: number): string {
+  private read(at: number, stored: number): string {
+    const length = Math.abs(stored);
+    const units = new Array<number>(Math.min(length, 4096));
     let out = '';
     // Chunks keep String.fromCharCode's argument list short.
-    for (let i = 0; i < length; i += 4096) out += String.fromCharCode(...this.arena.subarray(at + i, at + Math.min(length, i + 4096)));
+    for (let start = 0; start < length; start += 4096) {
+      const end = Math.min(length, start + 4096);
+      units.length = end - start;
+      for (let i = start; i < end; i += 1) units[i - start] = this.unit(at, stored < 0, i);
+      out += String.fromCharCode(...units);
+    }
     return out;
   }
 
@@ -116,9 +148,10 @@ export class KeyTable {
 
   private hashAt(slot: number): number {
     const at = this.keyAt[slot]!;
-    const length = this.keyLength[slot]!;
+    const stored = this.keyLength[slot]!;
+    const length = Math.abs(stored);
     let h = 0x811c9dc5 ^ length;
-    for (let i = 0; i < length; i += 1) h = Math.imul(h ^ this.arena[at + i]!, 0x01000193);
+    for (let i = 0; i < length; i += 1) h = Math.imul(h ^ this.unit(at, stored < 0, i), 0x01000193);
     return mix(h);
   }
 }
