@@ -1,7 +1,7 @@
 // `npm run docker:ci` (and .ci/run after the tests): builds the image from the repository's Dockerfile and runs it the
 // way a platform does. Starts an engine if none runs (and stops it after), makes a base stand-in when the pinned
 // base cannot be pulled. Where no engine can run it says so: exit 1 under CI=true, a skip otherwise. See docs/docker.md.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../integration_tests/emulator/server.js';
@@ -10,6 +10,7 @@ import { resolveBaseImage, dockerfileBaseImage } from './docker-ci/base-image.js
 import { defaultDockerdFlags, engineVersion, ensurePackages, startEngine, type StartedEngine } from './docker-ci/engine.js';
 import { checkGoodAndRefused, codeNotWritable, platformFlags, specMatchesHost, stopDuringWrite, writeIntegrationMessages, type Platform } from './docker-ci/platform-runs.js';
 import { capture, run, runLogged, Steps } from './docker-ci/shell.js';
+import { builtImageIds } from './docker-ci/verdicts.js';
 
 const ci = process.env.CI === 'true';
 const image = process.env.DOCKER_CI_IMAGE ?? 'airbyte/destination-stripe:dev';
@@ -83,9 +84,21 @@ async function main(): Promise<void> {
     });
     const cached = (readFileSync(buildLog, 'utf8').match(/Using cache/g) ?? []).length;
     log(`built (${cached} steps from the engine's cache; log ${buildLog})`);
-    // The image this tag named before, and its build steps, would pile up run after run on a persistent engine.
+    // The image this tag named before, and the step images of earlier builds, would pile up run after run on a
+    // persistent engine (vfs keeps a full copy per step): remove those this script built and this build did not reuse.
     const now = capture('docker', ['image', 'inspect', '--format', '{{.Id}}', image]).stdout.trim();
     if (previous && previous !== now && capture('docker', ['image', 'rm', previous]).code === 0) log(`removed the previous ${image} (${previous.slice(7, 19)})`);
+    const record = join(cacheDir, 'built-step-images.txt');
+    const current = builtImageIds(readFileSync(buildLog, 'utf8'));
+    const earlier = existsSync(record) ? readFileSync(record, 'utf8').split('\n').filter(Boolean) : [];
+    const stale = earlier.filter((id) => !current.includes(id)).reverse();
+    if (stale.length) {
+      capture('docker', ['image', 'rm', ...stale], { timeoutMs: 600_000 });
+      const left = stale.filter((id) => capture('docker', ['image', 'inspect', id]).code === 0);
+      log(`removed ${stale.length - left.length} step images of earlier builds`);
+      current.push(...left);
+    }
+    writeFileSync(record, `${current.join('\n')}\n`);
   });
 
   const inspect = JSON.parse(run('docker', ['image', 'inspect', image]))[0] as { Size: number; Config: { User: string; Entrypoint: string[]; Env: string[]; Labels: Record<string, string> } };

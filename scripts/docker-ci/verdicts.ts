@@ -78,3 +78,13 @@ export function stopProblems(outcome: StopOutcome): string[] {
   if (last === 0) problems.push('no state was emitted');
   return problems;
 }
+
+/** The image ids a classic `docker build` log names as step results, in order, leaving out the bases of FROM steps. */
+export function builtImageIds(buildLog: string): string[] {
+  const ids: string[] = [];
+  for (const step of buildLog.split(/^Step \d+\/\d+ : /m).slice(1)) {
+    if (/^FROM\s/i.test(step)) continue;
+    for (const match of step.matchAll(/^ ---> ([0-9a-f]{12})\s*$/gm)) if (match[1] && !ids.includes(match[1])) ids.push(match[1]);
+  }
+  return ids;
+}

@@ -5,7 +5,7 @@ import { packagePath } from '../../src/paths.js';
 import { debianMirror, dockerfileBaseImage } from '../../scripts/docker-ci/base-image.js';
 import { platformFlags } from '../../scripts/docker-ci/platform-runs.js';
 import { Steps } from '../../scripts/docker-ci/shell.js';
-import { batchedInput, protocolMessages, stateCursors, stopProblems } from '../../scripts/docker-ci/verdicts.js';
+import { batchedInput, builtImageIds, protocolMessages, stateCursors, stopProblems } from '../../scripts/docker-ci/verdicts.js';
 
 describe('stopProblems', () => {
   const { ids } = batchedInput('customers', 5, 3);
@@ -52,6 +52,30 @@ describe('protocol parsing', () => {
     const messages = protocolMessages(stdout);
     expect(messages.map((m) => m.type)).toEqual(['RECORD', 'STATE', 'RECORD', 'STATE']);
     expect(stateCursors(messages)).toEqual(['batch-1', 'batch-2']);
+  });
+});
+
+describe('builtImageIds', () => {
+  it("lists each step's resulting image once, in order, without the FROM bases or the build containers", () => {
+    const log = [
+      'Sending build context to Docker daemon  1.2MB',
+      'Step 1/6 : ARG NODE_IMAGE=node:20',
+      'Step 2/6 : FROM ${NODE_IMAGE} AS build',
+      ' ---> 4c741b0e34e3',
+      'Step 3/6 : WORKDIR /build',
+      ' ---> Using cache',
+      ' ---> 06e3f9590ecb',
+      'Step 4/6 : RUN npm run build',
+      ' ---> Running in c0d385c6211b',
+      'Removing intermediate container c0d385c6211b',
+      ' ---> fe0adffbbccc',
+      'Step 5/6 : FROM ${NODE_IMAGE} AS runtime',
+      ' ---> 4c741b0e34e3',
+      'Step 6/6 : COPY --from=build /build /airbyte',
+      ' ---> 06e3f9590ecb',
+      'Successfully built 06e3f9590ecb',
+    ].join('\n');
+    expect(builtImageIds(log)).toEqual(['06e3f9590ecb', 'fe0adffbbccc']);
   });
 });
 
