@@ -28,8 +28,8 @@ const streams = [
 ];
 const base = { configuration: { mode: 'template', resource_type: 'customers' }, requests_per_second: undefined };
 
-function seqs(objects: { metadata?: unknown }[]): string[] {
-  return objects.map((o) => String((o.metadata as Record<string, string>)['seq'])).sort();
+function seqs(objects: Array<Record<string, unknown>>): string[] {
+  return objects.map((o) => String((o['metadata'] as Record<string, string>)['seq'])).sort();
 }
 
 describe('default pacing under Stripe-like limits', () => {
