@@ -14,12 +14,13 @@ export function hash53(text: string): number {
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 13;
   }
-  a = finalise(a ^ (b >>> 7));
-  b = finalise(b ^ (a >>> 11));
+  a = mix32(a ^ (b >>> 7));
+  b = mix32(b ^ (a >>> 11));
   return (b & 0x1fffff) * 0x100000000 + (a >>> 0);
 }
 
-function finalise(h: number): number {
+/** A 32-bit finaliser (xorshift-multiply): every input bit reaches every output bit. Also the key table's bucket hash. */
+export function mix32(h: number): number {
   let x = h;
   x ^= x >>> 16;
   x = Math.imul(x, 0x85ebca6b);

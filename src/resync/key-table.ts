@@ -7,6 +7,8 @@
 // the hash table is open addressing over an Int32Array: the index adds a few typed arrays to the heap,
 // whatever the number of objects.
 
+import { mix32 } from './fingerprint.js';
+
 const EMPTY = -1;
 
 export class KeyTable {
@@ -152,7 +154,7 @@ export class KeyTable {
     const length = Math.abs(stored);
     let h = 0x811c9dc5 ^ length;
     for (let i = 0; i < length; i += 1) h = Math.imul(h ^ this.unit(at, stored < 0, i), 0x01000193);
-    return mix(h);
+    return mix32(h) >>> 0;
   }
 }
 
@@ -183,15 +185,5 @@ export class IdMemory implements KnownIds {
 function hash32(text: string): number {
   let h = 0x811c9dc5 ^ text.length;
   for (let i = 0; i < text.length; i += 1) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return mix(h);
-}
-
-function mix(h: number): number {
-  let x = h;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x7feb352d);
-  x ^= x >>> 15;
-  x = Math.imul(x, 0x846ca68b);
-  x ^= x >>> 16;
-  return x >>> 0;
+  return mix32(h) >>> 0;
 }
