@@ -5,6 +5,7 @@ import { configError, type ConnectorError } from '../protocol/errors.js';
 import { connectionSpecification, type JsonSchema } from './spec.js';
 import { isLoopbackHost } from './loopback.js';
 import { closestName } from './suggest.js';
+import { streamSettingsProblems } from './stream-settings.js';
 
 const UI_KEYWORDS = ['airbyte_secret', 'order', 'group', 'groups', 'pattern_descriptor', 'multiline', 'always_show', 'airbyte_hidden', 'display_type'];
 
@@ -64,6 +65,7 @@ function semanticProblems(config: Config): ConfigProblem[] {
   urlRule('response_webhook.url', config.response_webhook?.url, false);
   const key = config.idempotency_key;
   if (key?.source === 'field' && !key.field) problems.push({ field: 'idempotency_key.field', rule: 'is required when idempotency_key.source is "field"' });
+  problems.push(...streamSettingsProblems(config.stream_settings));
   return problems;
 }
 

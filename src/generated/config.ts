@@ -150,6 +150,30 @@ export type RecordsOfStreamsNotInTheCatalog = 'fail' | 'skip';
  * Off (default): a refused record is named by its position, line, primary key field names and a short hash of the key's values, because primary keys are often personal data (emails) and platforms keep logs. On: the values themselves are printed.
  */
 export type ShowPrimaryKeyValuesInLogs = boolean;
+/**
+ * The stream's name as the catalog has it, or `*` for every stream without its own entry.
+ */
+export type Stream = string;
+/**
+ * Only the stream of this namespace. Without it the entry applies to the stream in every namespace (an entry that names the namespace wins).
+ */
+export type Namespace = string;
+/**
+ * What becomes of a top-level record field that is neither a Stripe field of the resource nor mapped in `fields`: `reject` refuses the record (naming the field), `metadata` keeps it as metadata.<field> (within Stripe's metadata limits), `ignore` drops it (its name is logged once per stream, never its values).
+ */
+export type FieldsThatAreNotStripeFields = 'reject' | 'metadata' | 'ignore';
+/**
+ * Convert values whose meaning for Stripe is unambiguous to the field's type: "1000" to an integer, "true" to a boolean, a number to a string, an ISO 8601 date-time to Unix seconds for timestamp fields. Decimals are never rounded and money is never converted. Off: records must carry Stripe's own types.
+ */
+export type ConvertTypes = boolean;
+/**
+ * The IANA time zone in which date-times without an offset (Airbyte's timestamp_without_timezone) are read for Stripe's timestamp fields, e.g. Europe/Berlin.
+ */
+export type ZoneOfTimestampsWithoutOffset = string;
+/**
+ * How each stream's records are read before they become Stripe fields: renames, what happens to columns that are not Stripe fields, and type conversion. One entry per stream (optionally per namespace); an entry whose `stream` is `*` applies to every stream without its own entry. Streams without any entry use the defaults shown. See "From warehouse rows" in docs/user-guide.md.
+ */
+export type PerStreamSettings = StreamSettings[];
 
 export interface Config {
   api_key: StripeAPIKey;
@@ -169,6 +193,7 @@ export interface Config {
   max_rejected_percent?: MostRefusedRecordsBeforeTheSyncFails;
   unknown_streams?: RecordsOfStreamsNotInTheCatalog;
   log_primary_key_values?: ShowPrimaryKeyValuesInLogs;
+  stream_settings?: PerStreamSettings;
 }
 export interface Template {
   mode: 'template';
@@ -217,4 +242,18 @@ export interface ExistingObjectsReSyncs {
   read?: HowToFindExistingObjects;
   diff?: SkipUnchangedRecords;
   max_indexed_objects?: MostObjectsHeldInMemoryPerStream;
+}
+export interface StreamSettings {
+  stream: Stream;
+  namespace?: Namespace;
+  fields?: FieldMapping;
+  unmapped_fields?: FieldsThatAreNotStripeFields;
+  coerce_types?: ConvertTypes;
+  naive_timestamp_zone?: ZoneOfTimestampsWithoutOffset;
+}
+/**
+ * Record field → Stripe field path, e.g. {"city": "address.city", "crm_id": "metadata.crm_id", "full_name": "name"}. Renames happen before anything else; a target that is not a field of the resource is a config error.
+ */
+export interface FieldMapping {
+  [k: string]: string;
 }

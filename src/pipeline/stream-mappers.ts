@@ -15,6 +15,7 @@ import { getResource } from '../mapping/resources.js';
 import { createExistingObjects, type ExistingObjects } from '../resync/existing-objects.js';
 import { listPlanFor } from '../resync/list-params.js';
 import { IdMemory, type KnownIds } from '../resync/key-table.js';
+import { unmatchedEntryWarnings } from '../config/stream-settings.js';
 
 /** Where stream mappers log (the bulk read's line per stream). */
 export type MapperLog = (level: 'INFO' | 'WARN', text: string) => void;
@@ -32,6 +33,7 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
   const knownIds = new IdMemory();
   const runId = randomUUID();
   const mappers = new Map<string, StreamMapper>();
+  for (const warning of unmatchedEntryWarnings(config.stream_settings, catalog.streams.map((s) => s.stream))) log('WARN', warning);
   for (const stream of catalog.streams) {
     mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapperFor(config, stream, knownIds, runId, log));
   }
