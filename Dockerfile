@@ -1,7 +1,8 @@
 # Image for the Airbyte destination-stripe connector: build with dev dependencies, run with production ones only.
-# The base is node:20-bookworm-slim pinned by digest; docs/docker.md says how to bump it. A build may name another
-# base with --build-arg NODE_IMAGE=... (the CI script does so for its stand-in when no image registry is reachable).
-ARG NODE_IMAGE=node:20-bookworm-slim@sha256:2cf067cfed83d5ea958367df9f966191a942351a2df77d6f0193e162b5febfc0
+# The base is node:26-trixie-slim (Node 26, Debian 13), written with its full Node release and pinned by digest; docs/docker.md
+# says how to move it. This one line also names the Node the test suite runs on (scripts/with-node.sh) and the CI's stand-in
+# for the base. A build may name another base with --build-arg NODE_IMAGE=... (the CI script does so for its stand-in).
+ARG NODE_IMAGE=node:26.10.0-trixie-slim@sha256:ec7758ee051e457b468b32bde57b0879010b325bb9862718e9615225ce4aaae1
 
 # ---- build: compile TypeScript to dist/ (the compiler reads src/ only; spec/ and schemas/ are read at run time) ----
 FROM ${NODE_IMAGE} AS build

@@ -8,7 +8,7 @@ import { startEmulator, type Emulator } from '../integration_tests/emulator/serv
 import { packagePath } from '../src/paths.js';
 import { resolveBaseImage, dockerfileBaseImage } from './docker-ci/base-image.js';
 import { defaultDockerdFlags, engineVersion, ensurePackages, startEngine, type StartedEngine } from './docker-ci/engine.js';
-import { checkGoodAndRefused, codeNotWritable, platformFlags, specMatchesHost, stopDuringWrite, writeIntegrationMessages, type Platform } from './docker-ci/platform-runs.js';
+import { checkGoodAndRefused, codeNotWritable, nodeVersionIs, platformFlags, specMatchesHost, stopDuringWrite, writeIntegrationMessages, type Platform } from './docker-ci/platform-runs.js';
 import { capture, run, runLogged, Steps } from './docker-ci/shell.js';
 import { builtImageIds } from './docker-ci/verdicts.js';
 
@@ -130,6 +130,9 @@ async function main(): Promise<void> {
       console.log(`[image]   ${(error as Error).message}`);
     }
   };
+  // The Node the image runs: the release the Dockerfile's base names, unless DOCKER_CI_BASE_IMAGE chose another base.
+  const pinnedNode = base.how === 'DOCKER_CI_BASE_IMAGE' ? undefined : /^node:(\d+\.\d+\.\d+)-/.exec(pinned)?.[1];
+  await containerStep('node version', () => nodeVersionIs(platform, pinnedNode));
   await containerStep('code not writable', () => codeNotWritable(platform));
   await containerStep('spec', () => specMatchesHost(platform));
   await containerStep('check', () => checkGoodAndRefused(platform, '4242:4242'));

@@ -5,10 +5,34 @@ import { join } from 'node:path';
 import { ensurePackages } from './engine.js';
 import { capture, run, runLogged } from './shell.js';
 
-/** What the stand-in holds: Node's official binary and the npm that Node release line bundles. Bump RECIPE when the recipe changes. */
-export const standIn = { node: '20.20.2', npm: '10.8.2', suite: 'bookworm', recipe: 1 } as const;
-export const standInTag = `destination-stripe-ci/node:${standIn.node}-${standIn.suite}-slim-standin`;
-const standInTar = `node-${standIn.node}-npm-${standIn.npm}-${standIn.suite}-minbase-r${standIn.recipe}.tar`;
+/** The npm a stand-in gets, by Node major: the npm line that Node release line bundles (any npm of it reads the lockfile). */
+const standInNpm: Readonly<Record<string, string>> = { '26': '11.19.1' };
+/** Bump when the recipe changes: it names the cached root filesystem. 2: libatomic1 (Node 26 links it). */
+const standInRecipe = 2;
+
+export interface StandIn {
+  node: string;
+  npm: string;
+  suite: string;
+  tag: string;
+  tar: string;
+}
+
+/** The stand-in for a base `node:<x.y.z>-<debian suite>-slim[@sha256:...]`: that Node release on that Debian suite. */
+export function standInFor(image: string): StandIn {
+  const match = /^node:((\d+)\.\d+\.\d+)-([a-z]+)-slim(?:@sha256:[0-9a-f]{64})?$/.exec(image);
+  if (!match) throw new Error(`NODE_IMAGE=${image}: a stand-in can be made only for node:<x.y.z>-<debian suite>-slim[@sha256:<digest>]`);
+  const [, node = '', major = '', suite = ''] = match;
+  const npm = standInNpm[major];
+  if (!npm) throw new Error(`NODE_IMAGE=${image}: no npm known for a Node ${major} stand-in (add it to standInNpm in scripts/docker-ci/base-image.ts)`);
+  return {
+    node,
+    npm,
+    suite,
+    tag: `destination-stripe-ci/node:${node}-${suite}-slim-standin`,
+    tar: `node-${node}-npm-${npm}-${suite}-minbase-r${standInRecipe}.tar`,
+  };
+}
 
 /** The default of `ARG NODE_IMAGE=...` in a Dockerfile's text. */
 export function dockerfileBaseImage(dockerfile: string): string {
@@ -61,24 +85,25 @@ export async function resolveBaseImage(pinned: string, cacheDir: string, logDir:
   const pull = capture('docker', ['pull', pinned], { timeoutMs: 180_000 });
   if (pull.code === 0) return { image: pinned, how: 'pinned image, pulled' };
   log(`cannot pull ${pinned} (${pull.stderr.trim().split('\n').at(-1) ?? 'no reason given'}); using a stand-in`);
-  if (imageExists(standInTag)) return { image: standInTag, how: 'stand-in, image reused' };
-  const tar = join(cacheDir, standInTar);
+  const standIn = standInFor(pinned);
+  if (imageExists(standIn.tag)) return { image: standIn.tag, how: 'stand-in, image reused' };
+  const tar = join(cacheDir, standIn.tar);
   if (existsSync(tar)) {
-    importStandIn(tar);
-    return { image: standInTag, how: `stand-in, imported from ${tar}` };
+    importStandIn(standIn, tar);
+    return { image: standIn.tag, how: `stand-in, imported from ${tar}` };
   }
-  await makeStandInTar(cacheDir, logDir, log);
-  importStandIn(tar);
-  return { image: standInTag, how: `stand-in, made and kept in ${tar}` };
+  await makeStandInTar(standIn, cacheDir, logDir, log);
+  importStandIn(standIn, tar);
+  return { image: standIn.tag, how: `stand-in, made and kept in ${tar}` };
 }
 
-function importStandIn(tar: string): void {
+function importStandIn(standIn: StandIn, tar: string): void {
   run('docker', [
     'import',
     '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
     '--change', `ENV NODE_VERSION=${standIn.node}`,
     '--change', 'CMD ["node"]',
-    tar, standInTag,
+    tar, standIn.tag,
   ], { timeoutMs: 900_000 });
 }
 
@@ -91,7 +116,7 @@ function npmPack(spec: string, fileName: string, dir: string): string {
 }
 
 /** Makes the stand-in's root filesystem and keeps it as a tar in the cache. */
-async function makeStandInTar(cacheDir: string, logDir: string, log: (line: string) => void): Promise<void> {
+async function makeStandInTar(standIn: StandIn, cacheDir: string, logDir: string, log: (line: string) => void): Promise<void> {
   const missing = ensurePackages([{ command: 'debootstrap', pkg: 'debootstrap' }], log);
   if (missing) throw new Error(`cannot make the base stand-in: ${missing}`);
   const packs = join(cacheDir, 'npm-packs');
@@ -100,8 +125,9 @@ async function makeStandInTar(cacheDir: string, logDir: string, log: (line: stri
   try {
     const rootfs = join(work, 'rootfs');
     const mirror = debianMirror(hostAptSources(), standIn.suite);
-    log(`debootstrap --variant=minbase ${standIn.suite} (mirror: ${mirror ? "the machine's apt source" : "debootstrap's default"})`);
-    await runLogged('debootstrap', ['--variant=minbase', standIn.suite, rootfs, ...(mirror ? [mirror] : [])], join(logDir, 'debootstrap.log'));
+    // libatomic1: Node 26's binary links libatomic.so.1, which a minbase system lacks (the real image installs it too).
+    log(`debootstrap --variant=minbase --include=libatomic1 ${standIn.suite} (mirror: ${mirror ? "the machine's apt source" : "debootstrap's default"})`);
+    await runLogged('debootstrap', ['--variant=minbase', '--include=libatomic1', standIn.suite, rootfs, ...(mirror ? [mirror] : [])], join(logDir, 'debootstrap.log'));
     // Slim like Debian's -slim images: no package caches, lists, manuals or translations.
     for (const dir of ['var/cache/apt/archives', 'var/lib/apt/lists', 'usr/share/doc', 'usr/share/man', 'usr/share/info', 'usr/share/locale']) {
       const path = join(rootfs, dir);
@@ -139,7 +165,7 @@ async function makeStandInTar(cacheDir: string, logDir: string, log: (line: stri
     writeFileSync(join(rootfs, 'usr/local/etc/npmrc'), `${npmrc.join('\n')}\n`);
 
     log('packing the root filesystem');
-    const tar = join(cacheDir, standInTar);
+    const tar = join(cacheDir, standIn.tar);
     await runLogged('tar', ['--numeric-owner', '-C', rootfs, '-cf', `${tar}.partial`, '.'], join(logDir, 'standin-tar.log'));
     renameSync(`${tar}.partial`, tar);
   } finally {

@@ -76,6 +76,15 @@ export async function codeNotWritable(p: Platform): Promise<string> {
   return `${found.count} paths under /airbyte, all owned by root, none writable by uid ${p.user}`;
 }
 
+/** `node --version` in the image, as its runtime uid: the Node release the Dockerfile's base names (any, when `expected` is undefined). */
+export async function nodeVersionIs(p: Platform, expected: string | undefined): Promise<string> {
+  const result = await captureAsync('docker', ['run', '--rm', '--network', 'none', '--user', p.user, '--entrypoint', 'node', p.image, '--version']);
+  if (result.code !== 0) throw fail('node --version in the container failed', result);
+  const version = result.stdout.trim();
+  if (expected !== undefined && version !== `v${expected}`) throw new Error(`node --version in the image prints ${version}; the Dockerfile's base names Node ${expected}`);
+  return `node --version: ${version}`;
+}
+
 /** `spec` in the container prints the same SPEC message as the built CLI on the host. */
 export async function specMatchesHost(p: Platform): Promise<string> {
   const host = run(process.execPath, [packagePath('dist', 'src', 'main.js'), 'spec']);

@@ -49,8 +49,8 @@ describe('Dockerfile parser', () => {
 });
 
 describe('Dockerfile', () => {
-  it('builds every stage on the NODE_IMAGE build argument, node:20-bookworm-slim pinned by digest by default', () => {
-    expect(dockerfile.globalArgs.NODE_IMAGE).toMatch(/^node:20-bookworm-slim@sha256:[0-9a-f]{64}$/);
+  it('builds every stage on the NODE_IMAGE build argument, a Node 26 release on Debian 13 (trixie) slim pinned by digest by default', () => {
+    expect(dockerfile.globalArgs.NODE_IMAGE).toMatch(/^node:26\.\d+\.\d+-trixie-slim@sha256:[0-9a-f]{64}$/);
     const froms = logicalLines(dockerfileText).filter((l) => /^FROM\s/i.test(l.text));
     expect(froms.length).toBeGreaterThanOrEqual(2);
     for (const from of froms) expect(from.text, `line ${from.line}`).toMatch(/^FROM \$\{NODE_IMAGE\}( AS \w+)?$/);

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { packagePath } from '../../src/paths.js';
-import { debianMirror, dockerfileBaseImage } from '../../scripts/docker-ci/base-image.js';
+import { debianMirror, dockerfileBaseImage, standInFor } from '../../scripts/docker-ci/base-image.js';
 import { platformFlags } from '../../scripts/docker-ci/platform-runs.js';
 import { Steps } from '../../scripts/docker-ci/shell.js';
 import { batchedInput, builtImageIds, protocolMessages, stateCursors, stopProblems } from '../../scripts/docker-ci/verdicts.js';
@@ -81,8 +81,29 @@ describe('builtImageIds', () => {
 
 describe('base image and mirror', () => {
   it("reads the Dockerfile's pinned NODE_IMAGE default", () => {
-    expect(dockerfileBaseImage(readFileSync(packagePath('Dockerfile'), 'utf8'))).toMatch(/^node:20-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    expect(dockerfileBaseImage(readFileSync(packagePath('Dockerfile'), 'utf8'))).toMatch(/^node:26\.\d+\.\d+-trixie-slim@sha256:[0-9a-f]{64}$/);
     expect(() => dockerfileBaseImage('FROM node:20\n')).toThrow(/ARG NODE_IMAGE/);
+  });
+
+  it("derives the stand-in from the pinned base: its Node release and Debian suite name the tag and the cached root filesystem", () => {
+    const digest = `@sha256:${'0'.repeat(64)}`;
+    expect(standInFor(`node:26.10.0-trixie-slim${digest}`)).toEqual({
+      node: '26.10.0',
+      npm: '11.19.1',
+      suite: 'trixie',
+      tag: 'destination-stripe-ci/node:26.10.0-trixie-slim-standin',
+      tar: 'node-26.10.0-npm-11.19.1-trixie-minbase-r2.tar',
+    });
+    // The next move of the base is its one line: another release or suite gives another stand-in.
+    expect(standInFor('node:26.12.1-forky-slim').tag).toBe('destination-stripe-ci/node:26.12.1-forky-slim-standin');
+    const pinned = standInFor(dockerfileBaseImage(readFileSync(packagePath('Dockerfile'), 'utf8')));
+    expect(pinned.tag).toBe(`destination-stripe-ci/node:${pinned.node}-trixie-slim-standin`);
+  });
+
+  it('refuses a base it cannot make a stand-in for, naming the line', () => {
+    expect(() => standInFor('node:26-trixie-slim@sha256:' + '0'.repeat(64))).toThrow(/NODE_IMAGE=node:26-trixie-slim.*node:<x\.y\.z>-<debian suite>-slim/);
+    expect(() => standInFor('node:26.10.0-alpine')).toThrow(/node:<x\.y\.z>-<debian suite>-slim/);
+    expect(() => standInFor('node:27.0.0-trixie-slim')).toThrow(/no npm known for a Node 27 stand-in/);
   });
 
   it("takes the suite's main mirror from deb822 or one-line apt sources, skipping other suites", () => {
