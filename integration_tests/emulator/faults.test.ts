@@ -1,6 +1,7 @@
 // Each fault kind as a plain client sees it, plus the seeded picker.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FaultPicker, prng } from './faults.js';
+import { FaultPicker } from './faults.js';
+import { prng } from './random.js';
 import { startEmulator, type Emulator } from './server.js';
 import { client } from './test-client.js';
 import type { FaultKind } from './types.js';

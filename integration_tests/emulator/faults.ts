@@ -1,17 +1,6 @@
 // Chooses which fault (if any) a request gets: the schedule first, then seeded random draws.
 import { faultKinds, type FaultKind, type FaultSettings } from './types.js';
-
-/** mulberry32: a small deterministic PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './random.js';
 
 const defaultKinds = faultKinds.filter((k) => k !== 'hang');
 

@@ -1,5 +1,5 @@
 // Injected answer latency with a long tail: log-normal around a median, drawn from a seeded PRNG.
-import { prng } from './faults.js';
+import { prng } from './random.js';
 
 export interface LatencySettings {
   /** Median delay in ms (the log-normal's e^mu). 0 or absent: no distribution (the fixed latencyMs applies). */

@@ -1,9 +1,8 @@
 // Read-only v1 answers: list pages, search results, the balance and the account.
 import { invalid } from './errors.js';
-import type { V1Request } from './resources.js';
 import { matches, parseQuery } from './search.js';
 import type { ObjectStore } from './store.js';
-import type { StripeObject } from './types.js';
+import type { StripeObject, V1Request } from './types.js';
 import type { IndexEntry } from './validate.js';
 
 const listControls = new Set(['limit', 'starting_after', 'ending_before', 'expand', 'created', 'page', 'query']);

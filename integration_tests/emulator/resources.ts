@@ -7,17 +7,8 @@ import type { MeterEvents } from './meter-events.js';
 import { account, balance, list, runSearch } from './listing.js';
 import { searchable } from './search.js';
 import type { ObjectStore } from './store.js';
-import type { StripeObject } from './types.js';
+import type { StripeObject, V1Request } from './types.js';
 import { resourceIndex, validateBody, type IndexEntry } from './validate.js';
-
-export interface V1Request {
-  method: string;
-  path: string;
-  /** Decoded form body (POST) or query string (GET/DELETE), leaves still strings. */
-  params: Record<string, unknown>;
-  account: string;
-  livemode: boolean;
-}
 
 export interface V1Deps {
   store: ObjectStore;

@@ -120,3 +120,13 @@ export interface Emulator {
   meterEventCount(identifierOrEventName?: string): number;
   meterEvents(): MeterEventCounts;
 }
+
+/** One /v1 request as the resource handlers see it. */
+export interface V1Request {
+  method: string;
+  path: string;
+  /** Decoded form body (POST) or query string (GET/DELETE), leaves still strings. */
+  params: Record<string, unknown>;
+  account: string;
+  livemode: boolean;
+}

@@ -1,13 +1,14 @@
 // One redactor for everything that leaves the process: secret config values and anything shaped like a Stripe key.
+import type { Redactor } from '../protocol/emitter.js';
 import { secretPaths } from './spec.js';
+
+export type { Redactor } from '../protocol/emitter.js';
 
 /** Anything shaped like a Stripe secret, restricted or publishable key (the spec allows `_` in the tail). */
 export const STRIPE_KEY_PATTERN = /\b(?:sk|rk|pk)_(?:test|live)_[A-Za-z0-9_]+/g;
 /** Only secret and restricted keys: what may never leave, even where publishable keys are fine. */
 export const SECRET_KEY_PATTERN = /\b(?:sk|rk)_(?:test|live)_[A-Za-z0-9_]+/g;
 export const MASK = '**********';
-
-export type Redactor = (text: string) => string;
 
 /** `Bearer abc` → `abc`: the credential of an Authorization-style value, which can show up without its scheme. */
 const SCHEME_AND_CREDENTIAL = /^[A-Za-z][\w-]*\s+(\S+)$/;

@@ -1,10 +1,10 @@
 // Manual mode: turns each record into the configured method, URL and body, compiled once at start.
 import type { Manual } from '../generated/config.js';
-import type { Rejection } from '../pipeline/sink.js';
-import type { HttpMethod, StripeRequest } from '../stripe/types.js';
+import type { Rejection } from '../core/rejection.js';
+import type { HttpMethod, StripeRequest } from '../core/stripe-request.js';
 import { compileUrl, renderUrl } from './manual-url.js';
 import { compileBodyTemplate, messagePath, renderBody, type CompiledBody, type RenderFailure } from './placeholders.js';
-import type { MapResult } from './types.js';
+import type { MapResult } from '../core/mapped-request.js';
 
 export type ManualConfig = Manual;
 

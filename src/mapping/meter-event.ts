@@ -1,6 +1,6 @@
 // Turns one record into a v2 meter event (event_name, string payload, identifier, RFC 3339 timestamp), or a rejection.
 import * as crypto from 'node:crypto';
-import type { Rejection } from '../pipeline/sink.js';
+import type { Rejection } from '../core/rejection.js';
 
 /** One event of a `POST /v2/billing/meter_event_stream` body. */
 export interface MeterEvent {

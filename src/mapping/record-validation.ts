@@ -1,6 +1,6 @@
 // Checks a record body against its resource's generated request schema; rejections name fields, never values.
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { Rejection } from '../pipeline/sink.js';
+import type { Rejection } from '../core/rejection.js';
 import { getResource, readResourceSchema } from './resources.js';
 
 export type SchemaKind = 'create' | 'update';

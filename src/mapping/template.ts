@@ -1,18 +1,17 @@
 // Template mode: a record's fields become one Stripe resource's fields, for create, update, upsert or delete.
 import { createHash } from 'node:crypto';
-import type { Rejection } from '../pipeline/sink.js';
+import type { Rejection } from '../core/rejection.js';
 import { configError } from '../protocol/errors.js';
 import { encodePathSegment } from '../stripe/encode.js';
 import { canonicalJson } from '../stripe/idempotency.js';
-import type { StripeRequest } from '../stripe/types.js';
+import type { StripeRequest, Send, StripeOutcome } from '../core/stripe-request.js';
 import { dropNulls, isPlainObject, normalizeMetadata, schemaFields, validateBody } from './record-validation.js';
 import { assertOperationSupported, getResource, type ResourceDefinition, type TemplateOperation } from './resources.js';
-import type { MapResult, MappedRequest, Send } from './types.js';
+import type { MapResult, MappedRequest } from '../core/mapped-request.js';
 import { executeExternalKey, externalCreateKey, knownIdKey, type ExternalKeyPlan } from './upsert.js';
 import type { ExistingObjects } from '../resync/existing-objects.js';
 import type { KnownIds } from '../resync/key-table.js';
 import { planIndexed, runIndexed, type IndexedWrite } from '../resync/execute.js';
-import type { StripeOutcome } from '../stripe/types.js';
 
 export { assertOperationSupported } from './resources.js';
 

@@ -1,9 +1,8 @@
 // Upsert, update and delete by an external key kept in metadata: search (or this sync's memory), then act.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../stripe/idempotency.js';
-import type { Rejection } from '../pipeline/sink.js';
-import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
-import type { Send } from './types.js';
+import type { Rejection } from '../core/rejection.js';
+import type { StripeOutcome, StripeRequest, Send } from '../core/stripe-request.js';
 import type { KnownIds } from '../resync/key-table.js';
 
 /** What to do once the object holding `metadata[matchingKey] = value` is found, or is not. */

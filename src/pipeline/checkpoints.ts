@@ -1,5 +1,6 @@
 // Releases each STATE only after every record read before it has settled, in input order, with destinationStats.
 import type { AirbyteStateMessage } from '../generated/protocol.js';
+import { streamScope } from '../protocol/catalog.js';
 
 interface Window {
   records: number;
@@ -28,8 +29,6 @@ export function stateScope(state: AirbyteStateMessage): string {
   if (state.type === 'STREAM' && state.stream) return streamScope(state.stream.stream_descriptor.name, state.stream.stream_descriptor.namespace);
   return GLOBAL_SCOPE;
 }
-
-export const streamScope = (name: string, namespace?: string | null): string => `${namespace ?? ''}\u0000${name}`;
 
 export class Checkpointer {
   private nextSeq = 0;

@@ -1,5 +1,5 @@
 // What dry run logs for a record: the request it would send, with body keys but never body values.
-import type { MappedRequest } from '../mapping/types.js';
+import type { MappedRequest } from '../core/mapped-request.js';
 
 export function describeDryRun(stream: string, position: number, mapped: MappedRequest): string {
   const { request } = mapped;

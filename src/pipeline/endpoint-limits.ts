@@ -1,5 +1,5 @@
 // Pure: Stripe's documented limit for one rate-limit endpoint, and the pace the connector keeps under it.
-import type { StripeMode } from './rate-policy.js';
+import type { StripeMode } from '../stripe/mode.js';
 
 /** Stripe's default limit per endpoint (method + path template), in live mode too. */
 export const ENDPOINT_RATE_CAP = 25;

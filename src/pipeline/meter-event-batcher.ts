@@ -3,8 +3,9 @@ import PQueue from 'p-queue';
 import { sha256Hex, type MeterEvent } from '../mapping/meter-event.js';
 import { configError, systemError } from '../protocol/errors.js';
 import type { MeterSession } from '../stripe/meter-session.js';
-import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
-import type { Rejection, RecordOutcome } from './sink.js';
+import type { StripeOutcome, StripeRequest } from '../core/stripe-request.js';
+import type { RecordOutcome } from './sink.js';
+import type { Rejection } from '../core/rejection.js';
 
 export interface MeterEventBatcherOptions {
   send: (request: StripeRequest) => Promise<StripeOutcome>;

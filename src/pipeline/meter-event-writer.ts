@@ -1,5 +1,5 @@
 // Meter events through Stripe's v2 stream: events batched up to 100 per request under a session renewed in time.
-import type { Send } from '../mapping/types.js';
+import type { Send } from '../core/stripe-request.js';
 import type { MeterEvent } from '../mapping/meter-event.js';
 import { createMeterSession } from '../stripe/meter-session.js';
 import { createMeterEventBatcher } from './meter-event-batcher.js';

@@ -5,7 +5,8 @@ import { performance } from 'node:perf_hooks';
 import type { Pacer } from '../stripe/types.js';
 import type { EndpointKey } from '../stripe/endpoint.js';
 import { createTokenBucket, type TokenBucket } from './token-bucket.js';
-import { DECREASE_WINDOW_MS, DEFAULT_FLOOR, STRIPE_RATE_CAP, defaultRate, nextRate, throttleScope, type RateState, type StripeMode } from './rate-policy.js';
+import { DECREASE_WINDOW_MS, DEFAULT_FLOOR, STRIPE_RATE_CAP, defaultRate, nextRate, throttleScope, type RateState } from './rate-policy.js';
+import type { StripeMode } from '../stripe/mode.js';
 import { endpointLimit, paceFor } from './endpoint-limits.js';
 
 /** Weight of the newest sample in the latency average. */

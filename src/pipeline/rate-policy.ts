@@ -1,7 +1,5 @@
 // Pure AIMD rate adaptation for Stripe's limits: cut on 429, creep back up on success; and which bucket a 429 hits.
-
-/** Stripe key mode: sandbox (test) keys or live keys. */
-export type StripeMode = 'test' | 'live';
+import type { StripeMode } from '../stripe/mode.js';
 
 /** Stripe's documented global limits in requests per second. */
 export const STRIPE_RATE_CAP: Readonly<Record<StripeMode, number>> = { test: 25, live: 100 };

@@ -1,6 +1,6 @@
 // Words for a refused record: where it is and why, never its values.
 import { createHash } from 'node:crypto';
-import type { Rejection } from './sink.js';
+import type { Rejection } from '../core/rejection.js';
 
 /** Where a refused record sits; enough to find it without echoing its values. */
 export interface RejectionPlace {

@@ -1,8 +1,9 @@
 // The document forwarded to the response webhook for each record, how it is built, and how secrets are masked in it.
 import { MASK, SECRET_KEY_PATTERN } from '../config/redact.js';
-import type { MappedRequest } from '../mapping/types.js';
-import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
-import { categoryOf, type RecordContext, type RecordOutcome, type Rejection } from './sink.js';
+import type { MappedRequest } from '../core/mapped-request.js';
+import type { StripeOutcome, StripeRequest } from '../core/stripe-request.js';
+import { categoryOf, type RecordContext, type RecordOutcome } from './sink.js';
+import type { Rejection } from '../core/rejection.js';
 import type { RecordCategory } from './tally.js';
 
 export interface ForwardedResponse {

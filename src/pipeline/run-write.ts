@@ -5,9 +5,10 @@ import { ConnectorError, configError, toConnectorError } from '../protocol/error
 import { readMessages } from '../protocol/reader.js';
 import { untilAborted } from '../protocol/abortable.js';
 import { MAX_DATA_DEPTH, nestedDeeperThan } from '../protocol/depth.js';
-import { indexStreams, primaryKeyOf } from '../protocol/catalog.js';
-import { Checkpointer, streamScope, type Ticket } from './checkpoints.js';
-import { categoryOf, FailureAfterOutcome, type RecordContext, type RecordOutcome, type Rejection, type Sink } from './sink.js';
+import { indexStreams, primaryKeyOf, streamScope } from '../protocol/catalog.js';
+import { Checkpointer, type Ticket } from './checkpoints.js';
+import { categoryOf, FailureAfterOutcome, type RecordContext, type RecordOutcome, type Sink } from './sink.js';
+import type { Rejection } from '../core/rejection.js';
 import { createTally, type Tally, type TallySnapshot } from './tally.js';
 import { judgeSync, type VerdictPolicy } from './sync-verdict.js';
 import { describeRejection, type RejectionPlace } from './rejections.js';

@@ -1,6 +1,7 @@
 // The destination interface the write pipeline drives: one record in, one settled outcome out.
 import type { AirbyteRecordMessage, ConfiguredAirbyteStream } from '../generated/protocol.js';
 import type { ConnectorError } from '../protocol/errors.js';
+import type { Rejection } from '../core/rejection.js';
 import type { RecordCategory } from './tally.js';
 
 /** Where a record sits in the sync; enough to name it in a log without echoing its values. */
@@ -14,20 +15,6 @@ export interface RecordContext {
   /** The record's primary key values, when the catalog declares a primary key. */
   primaryKey?: unknown[];
   configuredStream: ConfiguredAirbyteStream;
-}
-
-/** A record-level refusal: counted and logged by policy, never fails the sync by itself. */
-export interface Rejection {
-  /** Short machine code, e.g. a Stripe error code or `validation_failed`. */
-  code: string;
-  /** Human reason naming fields, never values. */
-  reason: string;
-  /** JSON path or Stripe `param` of the offending field. */
-  param?: string;
-  status?: number;
-  requestId?: string;
-  type?: string;
-  declineCode?: string;
 }
 
 /**

@@ -2,14 +2,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../generated/config.js';
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
-import { primaryKeyOf } from '../protocol/catalog.js';
+import { primaryKeyOf, streamScope } from '../protocol/catalog.js';
 import { deriveIdempotencyKey, type IdempotencyKeySource } from '../stripe/idempotency.js';
 import { createManualMapper } from '../mapping/manual.js';
 import { createTemplateMapper, pickObject } from '../mapping/template.js';
 import { toMeterEvent, type MeterEventResult } from '../mapping/meter-event.js';
 import { planStream } from '../mapping/stream-plan.js';
-import type { MapResult } from '../mapping/types.js';
-import { streamScope } from './checkpoints.js';
+import type { MapResult } from '../core/mapped-request.js';
 import { schemaChecksApply } from '../stripe/version.js';
 import { getResource } from '../mapping/resources.js';
 import { createExistingObjects, type ExistingObjects } from '../resync/existing-objects.js';

@@ -1,15 +1,15 @@
 // The Stripe sink: maps each record, schedules it by object key, sends it paced and retried, forwards the response.
 import type { AirbyteRecordMessage } from '../generated/protocol.js';
-import type { MappedRequest, Send, WriteResult } from '../mapping/types.js';
-import { SyncPlan, type PlannedAction } from '../resync/plan.js';
-import type { StripeOutcome } from '../stripe/types.js';
+import type { MappedRequest, WriteResult, PlannedAction } from '../core/mapped-request.js';
+import type { Send, StripeOutcome } from '../core/stripe-request.js';
+import { SyncPlan } from '../resync/plan.js';
 import { ConnectorError, configError, systemError, transientError } from '../protocol/errors.js';
 import { FailureAfterOutcome, type RecordContext, type RecordOutcome, type Sink, type WriteEffect } from './sink.js';
 import type { KeyedScheduler } from './keyed-scheduler.js';
 import { SchedulerAbortedError } from './keyed-scheduler.js';
 import type { ResponseForwarder } from './responses.js';
 import { buildForwardedResponse } from './responses-document.js';
-import { streamScope } from './checkpoints.js';
+import { streamScope } from '../protocol/catalog.js';
 import type { StreamMapper } from './stream-mappers.js';
 import { describeDryRun } from './dry-run.js';
 import type { MeterEvent } from '../mapping/meter-event.js';

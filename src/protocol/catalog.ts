@@ -1,7 +1,9 @@
 // Reads and checks the configured catalog handed to `write`.
 import type { ConfiguredAirbyteCatalog, ConfiguredAirbyteStream } from '../generated/protocol.js';
 import { configError } from './errors.js';
-import { streamScope } from '../pipeline/checkpoints.js';
+
+/** One key per stream and namespace (the namespace may be absent), for maps of per-stream state. */
+export const streamScope = (name: string, namespace?: string | null): string => `${namespace ?? ''}\u0000${name}`;
 
 const SYNC_MODES = new Set(['append', 'overwrite', 'append_dedup', 'update', 'soft_delete']);
 const SOURCE_SYNC_MODES = new Set(['full_refresh', 'incremental']);

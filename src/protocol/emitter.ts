@@ -1,7 +1,6 @@
 // The only writer of stdout: one protocol message per line, logs and traces redacted, backpressure respected.
 import type { Writable } from 'node:stream';
 import type { AirbyteMessage } from '../generated/protocol.js';
-import type { Redactor } from '../config/redact.js';
 import { logMessage, traceErrorMessage, type LogLevel } from './messages.js';
 import type { ConnectorError } from './errors.js';
 
@@ -14,6 +13,9 @@ export interface Emitter {
   /** True while the output buffer is over its high-water mark: callers that produce a lot should await drain(). */
   readonly congested: boolean;
 }
+
+/** Takes secrets out of a text before it is written (config/redact.ts builds one from the config). */
+export type Redactor = (text: string) => string;
 
 export function createEmitter(output: Writable, redact: Redactor): Emitter {
   let congested = false;

@@ -1,5 +1,5 @@
 // Reads every object of a collection with list requests of 100, in parallel created-ranges once the account proves large.
-import type { Send } from '../mapping/types.js';
+import type { Send } from '../core/stripe-request.js';
 
 export interface BulkReadOptions {
   send: Send;

@@ -1,10 +1,9 @@
 // One record's write when the stream's objects were read in bulk: compare, then send at most one request.
-import type { Rejection } from '../pipeline/sink.js';
-import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
-import type { Send, WriteResult } from '../mapping/types.js';
+import type { Rejection } from '../core/rejection.js';
+import type { StripeOutcome, StripeRequest, Send } from '../core/stripe-request.js';
+import type { WriteResult, PlannedAction } from '../core/mapped-request.js';
 import type { ExistingObjects } from './existing-objects.js';
 import { fieldNames } from './normalize.js';
-import type { PlannedAction } from './plan.js';
 
 export interface IndexedWrite {
   existing: ExistingObjects;

@@ -1,5 +1,5 @@
 // Per stream: read the account's objects once (on the stream's first record), then answer from memory.
-import type { Send } from '../mapping/types.js';
+import type { Send } from '../core/stripe-request.js';
 import { bulkRead } from './bulk-read.js';
 import { ExistingIndex } from './existing-index.js';
 import type { ListPlan } from './list-params.js';

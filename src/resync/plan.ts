@@ -1,14 +1,5 @@
 // A dry run's plan: per stream, how many records would create, update, delete or leave their object alone, and which fields change.
-
-export type PlannedAction =
-  | { action: 'create' }
-  | { action: 'update'; changed: string[] }
-  | { action: 'delete' }
-  | { action: 'unchanged' }
-  /** Refused before any write (no object to update, several objects share the key). */
-  | { action: 'reject'; code: string }
-  /** The object could not be compared (no bulk read for this stream): the write would be sent as mapped. */
-  | { action: 'send' };
+import type { PlannedAction } from '../core/mapped-request.js';
 
 interface StreamPlan {
   create: number;

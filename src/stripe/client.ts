@@ -7,8 +7,9 @@ import { allowedKeyOrigins, assertKeyMayGoTo, resolveBaseUrl } from './hosts.js'
 import { backoffDelay, parseRetryAfter, shouldRetry } from './retry.js';
 import { createTransport, type AttemptResult } from './transport.js';
 import { endpointKey } from './endpoint.js';
-import type { Pacer, StripeOutcome, StripeRequest } from './types.js';
-import type { Rejection } from '../pipeline/sink.js';
+import type { Pacer } from './types.js';
+import type { StripeOutcome, StripeRequest } from '../core/stripe-request.js';
+import type { Rejection } from '../core/rejection.js';
 import { DEFAULT_API_VERSION, USER_AGENT } from './version.js';
 
 export interface RetryInfo {

@@ -1,6 +1,6 @@
 // One pure mapping from a Stripe response to what the connector does with it.
 import { configError, type ConnectorError } from '../protocol/errors.js';
-import type { Rejection } from '../pipeline/sink.js';
+import type { Rejection } from '../core/rejection.js';
 import { STRIPE_KEY_PATTERN } from '../config/redact.js';
 
 export type ResponseHeaders = Record<string, string | string[] | undefined>;

@@ -1,7 +1,7 @@
 // A cached v2 meter event session token: opened on demand, renewed before it expires, one renewal at a time.
 import { randomUUID } from 'node:crypto';
 import { configError, systemError } from '../protocol/errors.js';
-import type { StripeOutcome, StripeRequest } from './types.js';
+import type { StripeOutcome, StripeRequest } from '../core/stripe-request.js';
 
 export interface MeterSessionOptions {
   send: (request: StripeRequest) => Promise<StripeOutcome>;

@@ -1,5 +1,5 @@
 // Whether to try a Stripe request again, and how long to wait first: pure policies.
-import type { HttpMethod } from './types.js';
+import type { HttpMethod } from '../core/stripe-request.js';
 
 export interface RetryDecisionInput {
   /** Attempts made so far, including the one that just failed (1 after the first try). */

@@ -2,7 +2,7 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { redactSecrets, type ResponseHeaders } from './errors.js';
-import type { HttpMethod } from './types.js';
+import type { HttpMethod } from '../core/stripe-request.js';
 
 export interface AttemptRequest {
   url: URL;

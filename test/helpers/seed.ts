@@ -1,6 +1,6 @@
 // One seed per test run for every random choice in tests: fast-check properties, kill points, PRNG draws.
 // vitest.config.ts picks it (TEST_SEED, or a fresh one) and prints it; TEST_SEED=<n> npm test replays a run.
-import { prng } from '../../integration_tests/emulator/faults.js';
+import { prng } from '../../integration_tests/emulator/random.js';
 
 /** The run's seed, a 31-bit integer. */
 export const testSeed: number = parseSeed(process.env.TEST_SEED);

@@ -4,11 +4,10 @@ import { startEmulator, type Emulator } from '../../integration_tests/emulator/s
 import { creationOrder, exampleFor, fillPlaceholders, RESOURCE_EXAMPLES } from '../../src/mapping/examples.js';
 import { listResources, type TemplateOperation } from '../../src/mapping/resources.js';
 import { createTemplateMapper } from '../../src/mapping/template.js';
-import type { WriteResult } from '../../src/mapping/types.js';
-import type { MapResult } from '../../src/mapping/types.js';
+import type { WriteResult, MapResult } from '../../src/core/mapped-request.js';
 import { createStripeClient, type StripeClient } from '../../src/stripe/client.js';
 import type { ResourceType } from '../../src/generated/config.js';
-import type { StripeOutcome } from '../../src/stripe/types.js';
+import type { StripeOutcome } from '../../src/core/stripe-request.js';
 
 let emulator: Emulator;
 let client: StripeClient;

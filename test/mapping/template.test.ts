@@ -1,7 +1,7 @@
 // Template mapper: requests per operation, object keys, idempotency keys and rejections naming fields.
 import { describe, expect, it } from 'vitest';
 import { createTemplateMapper, meterEventIdentifier, type TemplateMapperOptions } from '../../src/mapping/template.js';
-import type { MappedRequest, MapResult } from '../../src/mapping/types.js';
+import type { MappedRequest, MapResult } from '../../src/core/mapped-request.js';
 
 const keys: TemplateMapperOptions['idempotencyKey'] = (operation, resource) => ({ key: `k-${operation}-${resource}` });
 const mapper = (options: Partial<TemplateMapperOptions> & Pick<TemplateMapperOptions, 'resource' | 'operation'>) =>

@@ -1,9 +1,9 @@
 // External-key operations: search or memory, then update, create (deterministic key), reject or nothing.
 import { describe, expect, it } from 'vitest';
 import { createTemplateMapper } from '../../src/mapping/template.js';
-import type { MappedRequest, Send } from '../../src/mapping/types.js';
+import type { MappedRequest } from '../../src/core/mapped-request.js';
+import type { Send, StripeOutcome, StripeRequest } from '../../src/core/stripe-request.js';
 import { externalCreateKey, searchQuery, searchRequest } from '../../src/mapping/upsert.js';
-import type { StripeOutcome, StripeRequest } from '../../src/stripe/types.js';
 
 const ok = (body: unknown): StripeOutcome => ({ kind: 'success', status: 200, body, replayed: false, attempts: 1 });
 

@@ -1,7 +1,7 @@
 // Tests for keyed ordering, bounded concurrency, key cleanup and abort in the keyed scheduler.
 import { describe, expect, it } from 'vitest';
 import { createKeyedScheduler, SchedulerAbortedError } from '../../src/pipeline/keyed-scheduler.js';
-import { prng } from '../../integration_tests/emulator/faults.js';
+import { prng } from '../../integration_tests/emulator/random.js';
 
 /** Small deterministic PRNG (mulberry32, shared with the emulator's fault draws) so random durations are repeatable. */
 const seeded = prng;

@@ -7,7 +7,7 @@ import type { RecordOutcome } from '../../src/pipeline/sink.js';
 import { ConnectorError, transientError } from '../../src/protocol/errors.js';
 import { createStripeClient, type StripeClient } from '../../src/stripe/client.js';
 import { createMeterSession, METER_SESSION_PATH, type MeterSession } from '../../src/stripe/meter-session.js';
-import type { StripeOutcome, StripeRequest } from '../../src/stripe/types.js';
+import type { StripeOutcome, StripeRequest } from '../../src/core/stripe-request.js';
 
 let emu: Emulator;
 let client: StripeClient;

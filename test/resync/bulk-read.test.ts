@@ -1,8 +1,8 @@
 // The bulk read over a fake list endpoint that pages like Stripe's: every object exactly once, ranges side by side.
 import { describe, expect, it } from 'vitest';
 import { bulkRead } from '../../src/resync/bulk-read.js';
-import type { Send } from '../../src/mapping/types.js';
-import { prng as createPrng } from '../../integration_tests/emulator/faults.js';
+import type { Send } from '../../src/core/stripe-request.js';
+import { prng as createPrng } from '../../integration_tests/emulator/random.js';
 
 type Obj = { id: string; created: number };
 

@@ -2,8 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createExistingObjects } from '../../src/resync/existing-objects.js';
 import { planIndexed, runIndexed, type IndexedWrite } from '../../src/resync/execute.js';
-import type { Send } from '../../src/mapping/types.js';
-import type { StripeOutcome, StripeRequest } from '../../src/stripe/types.js';
+import type { Send, StripeOutcome, StripeRequest } from '../../src/core/stripe-request.js';
 
 const listed = [
   { id: 'cus_1', name: 'Ada', metadata: { ext: 'e1' } },

@@ -1,6 +1,6 @@
 // The typed-array hash table behind the index and the sync's id memory, checked against a Map.
 import { describe, expect, it } from 'vitest';
-import { prng } from '../../integration_tests/emulator/faults.js';
+import { prng } from '../../integration_tests/emulator/random.js';
 import { IdMemory, KeyTable } from '../../src/resync/key-table.js';
 
 describe('KeyTable', () => {

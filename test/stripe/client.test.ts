@@ -3,7 +3,8 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/protocol/errors.js';
 import { createStripeClient, type RetryInfo, type StripeClientOptions } from '../../src/stripe/client.js';
-import type { Pacer, StripeRequest } from '../../src/stripe/types.js';
+import type { Pacer } from '../../src/stripe/types.js';
+import type { StripeRequest } from '../../src/core/stripe-request.js';
 import { DEFAULT_API_VERSION, USER_AGENT } from '../../src/stripe/version.js';
 import { startStub, type StubReply, type StubServer } from './helpers/stub-server.js';
 

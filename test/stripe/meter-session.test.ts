@@ -4,7 +4,7 @@ import { startEmulator, type Emulator } from '../../integration_tests/emulator/s
 import { ConnectorError } from '../../src/protocol/errors.js';
 import { createStripeClient, type StripeClient } from '../../src/stripe/client.js';
 import { createMeterSession, METER_SESSION_PATH } from '../../src/stripe/meter-session.js';
-import type { StripeOutcome } from '../../src/stripe/types.js';
+import type { StripeOutcome } from '../../src/core/stripe-request.js';
 
 let emu: Emulator;
 let client: StripeClient;

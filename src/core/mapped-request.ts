@@ -1,10 +1,6 @@
-// What a mapper turns a record into: a request ready for the scheduler, or a rejection.
-import type { Rejection } from '../pipeline/sink.js';
-import type { PlannedAction } from '../resync/plan.js';
-import type { StripeOutcome, StripeRequest } from '../stripe/types.js';
-
-/** Sends one request through the client (pacing, retries, idempotency already handled). */
-export type Send = (request: StripeRequest) => Promise<StripeOutcome>;
+// What a mapper turns a record into (a request ready for the scheduler, or a rejection) and how it settles.
+import type { Rejection } from './rejection.js';
+import type { Send, StripeOutcome, StripeRequest } from './stripe-request.js';
 
 export interface MappedRequest {
   kind: 'request';
@@ -30,3 +26,14 @@ export interface MappedRequest {
 export type WriteResult = StripeOutcome | { kind: 'unchanged'; id?: string };
 
 export type MapResult = MappedRequest | { kind: 'rejected'; rejection: Rejection };
+
+/** What a record would do in a dry run with a bulk read (counted per stream by resync/plan.ts). */
+export type PlannedAction =
+  | { action: 'create' }
+  | { action: 'update'; changed: string[] }
+  | { action: 'delete' }
+  | { action: 'unchanged' }
+  /** Refused before any write (no object to update, several objects share the key). */
+  | { action: 'reject'; code: string }
+  /** The object could not be compared (no bulk read for this stream): the write would be sent as mapped. */
+  | { action: 'send' };
