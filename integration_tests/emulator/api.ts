@@ -1,8 +1,8 @@
 // The API pipeline: auth → rate limit → faults → body → idempotency → latency → validation → execution.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { authenticate } from './auth.js';
-import { ApiError, errorJson, invalid, unrecognizedUrl } from './errors.js';
+import { authenticate, mask } from './auth.js';
+import { accountInvalid, ApiError, errorJson, invalid, unrecognizedUrl } from './errors.js';
 import { parseForm } from './form.js';
 import { newRequestId } from './ids.js';
 import { planV1, type Execute } from './resources.js';
@@ -34,7 +34,10 @@ export async function handleApi(state: EmulatorState, req: IncomingMessage, res:
       account = session.account;
       livemode = session.livemode;
     } else {
-      livemode = authenticate(req.headers.authorization, state.options.live === true).livemode;
+      const caller = authenticate(req.headers.authorization, state.options.live === true);
+      livemode = caller.livemode;
+      // Acting on a connected account: the key must have access to it, else Stripe's 403 account_invalid.
+      if (account !== platform && !state.isConnected(account)) throw accountInvalid(mask(caller.key), account);
     }
     if (account !== platform) log.account = account;
     // 2. Rate limits, in front of everything else: the endpoint's bucket and the account's global one.

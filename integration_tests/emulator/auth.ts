@@ -26,7 +26,7 @@ export function credential(header: string | undefined): string | undefined {
 const unauthorized = (message: string): ApiError => new ApiError(401, { type: 'invalid_request_error', message });
 
 /** Masks all but the last four characters, as Stripe's messages do. */
-const mask = (key: string): string => `${key.slice(0, key.indexOf('_', 3) + 1)}${'*'.repeat(4)}${key.slice(-4)}`;
+export const mask = (key: string): string => `${key.slice(0, key.indexOf('_', 3) + 1)}${'*'.repeat(4)}${key.slice(-4)}`;
 
 /** Accepts sk_/rk_ test keys always and live keys only when the emulator runs with `live`. */
 export function authenticate(header: string | undefined, allowLive: boolean): Caller {

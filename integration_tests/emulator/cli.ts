@@ -1,5 +1,5 @@
 // `npm run emulator -- --port 12111 [--rate-limit 25|none] [--endpoint-rate-limit 25|none] [--search-rate-limit 20|none]
-//   [--live] [--latency 150] [--jitter 50] [--latency-median 400 --latency-sigma 0.8 [--latency-seed 1]]`: runs until killed.
+//   [--accounts acct_a,acct_b] [--live] [--latency 150] [--jitter 50] [--latency-median 400 --latency-sigma 0.8 [--latency-seed 1]]`: runs until killed.
 import { parseArgs } from 'node:util';
 import { startEmulator } from './server.js';
 
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     quiet: { type: 'boolean', default: false },
     'search-lag': { type: 'string' },
     'idempotency-ttl': { type: 'string' },
+    accounts: { type: 'string' },
   },
 });
 
@@ -54,6 +55,7 @@ const emulator = await startEmulator({
   logRequests: !values.quiet,
   searchLagSeconds: number('search-lag', values['search-lag']),
   idempotencyTtlSeconds: number('idempotency-ttl', values['idempotency-ttl']),
+  connectedAccounts: values.accounts === undefined ? undefined : values.accounts.split(',').map((a) => a.trim()).filter(Boolean),
 });
 console.log(emulator.url);
 const stop = (): void => void emulator.stop().then(() => process.exit(0));

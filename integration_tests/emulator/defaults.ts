@@ -75,3 +75,9 @@ export const references: Record<string, string[]> = {
   payment_intent: ['payment_intents'],
   entitlement_feature: ['entitlement_features'],
 };
+
+/** Arrays of objects whose elements name other objects (`items[0][price]`), by array and element field. */
+export const elementReferences: Record<string, Record<string, string[]>> = {
+  items: { price: ['prices', 'plans'], plan: ['plans', 'prices'] },
+  discounts: { coupon: ['coupons'], promotion_code: ['promotion_codes'] },
+};

@@ -26,6 +26,14 @@ export const invalid = (message: string, code?: string, param?: string, status =
 export const noSuch = (object: string, id: string, param: string, status: number): ApiError =>
   new ApiError(status, { type: 'invalid_request_error', code: 'resource_missing', param, message: `No such ${object.replace(/_/g, ' ')}: '${id}'` }, true);
 
+/** Stripe's answer to a Stripe-Account the key may not act on (never connected, or access revoked): 403 account_invalid. */
+export const accountInvalid = (maskedKey: string, account: string): ApiError =>
+  new ApiError(403, {
+    type: 'invalid_request_error',
+    code: 'account_invalid',
+    message: `The provided key '${maskedKey}' does not have access to account '${account}' (or that account does not exist). Application access may have been revoked.`,
+  });
+
 export const unrecognizedUrl = (method: string, path: string): ApiError =>
   invalid(`Unrecognized request URL (${method}: ${path}). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.`, undefined, undefined, 404);
 

@@ -1,7 +1,7 @@
 // The v1 REST surface: routes a request to a resource and validates it, then executes it on the store.
 import { planAction } from './actions.js';
 import { ApiError, invalid, noSuch, unrecognizedUrl } from './errors.js';
-import { defaultsFor, references } from './defaults.js';
+import { defaultsFor, elementReferences, references } from './defaults.js';
 import { newId } from './ids.js';
 import type { MeterEvents } from './meter-events.js';
 import { account, balance, list, runSearch } from './listing.js';
@@ -96,6 +96,18 @@ function checkReferences(body: Record<string, unknown>, req: V1Request, deps: V1
     const id = body[field];
     if (typeof id !== 'string' || id === '') continue;
     if (!resources.some((r) => deps.store.get(req.account, r, id))) throw noSuch(resourceIndex[resources[0]!]!.object, id, field, 400);
+  }
+  for (const [array, fields] of Object.entries(elementReferences)) {
+    const elements = body[array];
+    if (!elements || typeof elements !== 'object') continue;
+    for (const [index, element] of Object.entries(elements as Record<string, unknown>)) {
+      if (!element || typeof element !== 'object') continue;
+      for (const [field, resources] of Object.entries(fields)) {
+        const id = (element as Record<string, unknown>)[field];
+        if (typeof id !== 'string' || id === '') continue;
+        if (!resources.some((r) => deps.store.get(req.account, r, id))) throw noSuch(resourceIndex[resources[0]!]!.object, id, `${array}[${index}][${field}]`, 400);
+      }
+    }
   }
 }
 

@@ -54,6 +54,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     setLatency: (l) => state.latency.set(l),
     setSearchLag: (seconds) => void (state.searchLagSeconds = seconds),
     forgetIdempotencyKeys: () => state.idempotency.clear(),
+    connectAccounts: (...ids) => {
+      state.connected ??= new Set();
+      for (const id of ids) state.connected.add(id);
+    },
     objects: (resource, account = platform) => state.store.list(account, resource),
     count: (resource, account = platform) => state.store.count(account, resource),
     requestLog: () => state.requests(),

@@ -21,6 +21,8 @@ export class EmulatorState {
   private log: LoggedRequest[] = [];
   /** API requests per method since the start or the last reset, kept even when the log is off. */
   readonly requestCounts = new Map<string, number>();
+  /** Connected accounts a Stripe-Account header may name; undefined: any `acct_…` id. */
+  connected: Set<string> | undefined;
   /** Timers of hanging connections, cleared on stop. */
   readonly hangs = new Set<NodeJS.Timeout>();
 
@@ -31,6 +33,12 @@ export class EmulatorState {
     this.idempotency = new IdempotencyStore(Date.now, (options.idempotencyTtlSeconds ?? 24 * 3600) * 1000);
     this.searchLagSeconds = options.searchLagSeconds ?? 0;
     this.meter = new MeterEvents(options.meterSessionTtlSeconds ?? 900);
+    this.connected = options.connectedAccounts ? new Set(options.connectedAccounts) : undefined;
+  }
+
+  /** Whether a Stripe-Account header may name this account. */
+  isConnected(account: string): boolean {
+    return this.connected ? this.connected.has(account) : /^acct_[A-Za-z0-9]+$/.test(account);
   }
 
   /** Requests/s for a caller: the explicit option, else Stripe's 100 (live) or 25 (test). */
@@ -67,6 +75,7 @@ export class EmulatorState {
     this.faults.set(this.options.faults ?? {});
     this.latency.set(this.options.latency ?? {});
     this.searchLagSeconds = this.options.searchLagSeconds ?? 0;
+    this.connected = this.options.connectedAccounts ? new Set(this.options.connectedAccounts) : undefined;
     this.log = [];
     this.requestCounts.clear();
   }

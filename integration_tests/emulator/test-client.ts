@@ -37,8 +37,8 @@ export function client(baseUrl: string, key: string = testKey) {
 }
 
 /** Creates an object and returns its id; throws with Stripe's error body when the emulator refuses it. */
-export async function createId(api: ReturnType<typeof client>, path: string, form: Record<string, unknown>): Promise<string> {
-  const r = await api.post(path, form);
+export async function createId(api: ReturnType<typeof client>, path: string, form: Record<string, unknown>, headers: Record<string, string> = {}): Promise<string> {
+  const r = await api.post(path, form, headers);
   if (r.status !== 200) throw new Error(`${path}: ${JSON.stringify(r.body)}`);
   return r.body.id as string;
 }

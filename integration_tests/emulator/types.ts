@@ -64,6 +64,11 @@ export interface EmulatorOptions {
   checkReferences?: boolean;
   /** Seconds until a new object appears in search results (default 0: at once). Stripe's search lags, lists do not. */
   searchLagSeconds?: number;
+  /**
+   * Connected accounts the key may act on with `Stripe-Account`; any other account gets Stripe's 403
+   * `account_invalid`. Default: every id shaped like `acct_…` is treated as connected.
+   */
+  connectedAccounts?: string[];
   /** How long an idempotency key is remembered (default 86,400 s, Stripe's 24 hours). */
   idempotencyTtlSeconds?: number;
 }
@@ -111,6 +116,8 @@ export interface Emulator {
   setSearchLag(seconds: number): void;
   /** Forgets every stored idempotency key, as if Stripe's 24-hour window had passed. */
   forgetIdempotencyKeys(): void;
+  /** Adds connected accounts (see `connectedAccounts`); the first call turns the check to this list. */
+  connectAccounts(...ids: string[]): void;
   objects(resource: string, account?: string): StripeObject[];
   count(resource: string, account?: string): number;
   requestLog(): LoggedRequest[];
