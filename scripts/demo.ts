@@ -86,6 +86,8 @@ try {
     // DEMO_API_BASE_URL sends a STRIPE_API_KEY demo to another Stripe-compatible base URL (a proxy, your own emulator).
     ...(emulator ? { api_base_url: emulator.url } : process.env.DEMO_API_BASE_URL ? { api_base_url: process.env.DEMO_API_BASE_URL } : {}),
     configuration: { mode: 'template', resource_type: 'customers', operation: 'create' },
+    // The second sync's prices name their product by its tier (metadata[tier] of the first sync's plans), not by id.
+    stream_settings: [{ stream: 'plan_prices', references: { product: { resource: 'products', matching_key: 'tier' } } }],
     on_record_error: 'skip',
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
@@ -103,7 +105,7 @@ try {
     process.exitCode = 1;
   } else {
     await connector('first sync: CRM contacts → customers, plans → products (upsert by id), with 3 bad rows', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
-    await connector('second sync: prices for those products, with 1 bad row', ['write', '--config', configPath, '--catalog', packagePath('demo', 'second-catalog.json')], read('second-sync.jsonl'));
+    await connector('second sync: prices for those products, each naming its product by tier (a reference), with 1 bad row', ['write', '--config', configPath, '--catalog', packagePath('demo', 'second-catalog.json')], read('second-sync.jsonl'));
     await connector('the first sync again: idempotency keys make the re-run create nothing new', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
 
     if (emulator) {

@@ -115,6 +115,7 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     dryRun: config.dry_run ?? false,
     log,
     meterEvents: meter?.write,
+    references: mappers.resolver,
     onClose: async () => {
       await meter?.close();
       meterClient?.close();

@@ -2,6 +2,7 @@
 import type { Config } from '../generated/config.js';
 import { createManualMapper, manualConfigWarnings } from '../mapping/manual.js';
 import { assertOperationSupported } from '../mapping/resources.js';
+import { linkSettingsProblems } from '../mapping/link-settings.js';
 import { createTemplateMapper } from '../mapping/template.js';
 import { checkWebhookUrl } from '../pipeline/responses.js';
 import { configError } from '../protocol/errors.js';
@@ -22,6 +23,8 @@ export function checkSettings(config: Config): string[] {
       notes.push('configuration.meter_events_api applies to billing_meter_events only and is ignored here.');
     }
   }
+  const links = linkSettingsProblems(config.stream_settings);
+  if (links.length > 0) throw configError(`The config has ${links.length === 1 ? 'a problem' : `${links.length} problems`}: ${links.map((p) => `${p.field} ${p.rule}`).join('; ')}.`);
   if (config.response_webhook) checkWebhookUrl(config.response_webhook.url);
   const version = effectiveApiVersion(config);
   if (predatesV2(version) && callsV2(config)) {

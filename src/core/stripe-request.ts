@@ -17,6 +17,11 @@ export interface StripeRequest {
   host?: 'api' | 'meter_events';
   /** Overrides the Authorization bearer (meter event session tokens). */
   bearer?: string;
+  /**
+   * The connected account this request acts on (`Stripe-Account`), from the record's `stripe_account_field`;
+   * it wins over the config's `stripe_account`. Checked to be an `acct_` id before it gets here.
+   */
+  stripeAccount?: string;
 }
 
 /** What the client answers for one logical request after its retries. */

@@ -171,6 +171,18 @@ export type ConvertTypes = boolean;
  */
 export type ZoneOfTimestampsWithoutOffset = string;
 /**
+ * A record field that holds the Stripe Connect account (acct_…) each record is written to: its requests carry that Stripe-Account header, and the field is not sent. It wins over the destination's stripe_account; a record without it (null or empty) uses stripe_account, or the platform. A value that is not an account id refuses the record. Idempotency keys, re-sync reads, references and per-object ordering are kept per account. See "Stripe Connect per record" in docs/user-guide.md.
+ */
+export type ConnectedAccountField = string;
+/**
+ * The referenced resource's plural name, e.g. products, prices, customers.
+ */
+export type Resource = string;
+/**
+ * The metadata key that holds your key on the referenced objects, e.g. sku (the matching key its own stream upserts by).
+ */
+export type MatchingKey1 = string;
+/**
  * How each stream's records are read before they become Stripe fields: renames, what happens to columns that are not Stripe fields, and type conversion. One entry per stream (optionally per namespace); an entry whose `stream` is `*` applies to every stream without its own entry. Streams without any entry use the defaults shown. See "From warehouse rows" in docs/user-guide.md.
  */
 export type PerStreamSettings = StreamSettings[];
@@ -250,10 +262,21 @@ export interface StreamSettings {
   unmapped_fields?: FieldsThatAreNotStripeFields;
   coerce_types?: ConvertTypes;
   naive_timestamp_zone?: ZoneOfTimestampsWithoutOffset;
+  stripe_account_field?: ConnectedAccountField;
+  references?: ReferencesByExternalKey;
 }
 /**
  * Record field → Stripe field path, e.g. {"city": "address.city", "crm_id": "metadata.crm_id", "full_name": "name"}. Renames happen before anything else; a target that is not a field of the resource is a config error.
  */
 export interface FieldMapping {
   [k: string]: string;
+}
+/**
+ * Body fields that take the id of another Stripe object, found by your own key kept in that object's metadata: {"product": {"resource": "products", "matching_key": "sku"}, "items[].price": {"resource": "prices", "matching_key": "price_code"}}. [] means every element of an array. A value that already is an id of the resource is sent unchanged; any other value is looked up among the objects this sync wrote and in one bulk read of the resource per sync. A key that matches nothing, or several objects, refuses the record without a request. See "Related objects" in docs/user-guide.md.
+ */
+export interface ReferencesByExternalKey {
+  [k: string]: {
+    resource: Resource;
+    matching_key: MatchingKey1;
+  };
 }

@@ -68,6 +68,8 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   const warnedStreams = new Set<string>();
   const warnedTypes = new Set<string>();
   const pending = new Set<Promise<void>>();
+  /** Records waiting for a record further down the input: left out of the in-flight bound (see RecordContext.onWait). */
+  let waiting = 0;
   let position = 0;
   let finished = false;
   let wake: (() => void) | undefined;
@@ -130,6 +132,10 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
       primaryKey: primaryKeyOf(configured, data),
       primaryKeyFields: configured.primary_key?.map((path) => path.join('.')),
       configuredStream: configured,
+      onWait: (on) => {
+        waiting += on ? 1 : -1;
+        wake?.();
+      },
     };
     const task = sink.write(record, context).then(
       (outcome) => settle(ticket, name, outcome, context),
@@ -155,7 +161,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   };
 
   const waitForRoom = async (): Promise<void> => {
-    while (checkpointer.unsettled >= maxInFlight && !stopped()) {
+    while (checkpointer.unsettled - waiting >= maxInFlight && !stopped()) {
       await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
     }
@@ -214,6 +220,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   }
 
   if (!stopped()) {
+    sink.endOfInput?.();
     const finishing = (async () => {
       await sink.close().catch((error: unknown) => fail(toConnectorError(error)));
       await Promise.all(pending);

@@ -15,6 +15,12 @@ export interface RecordContext {
   /** The record's primary key values, when the catalog declares a primary key. */
   primaryKey?: unknown[];
   configuredStream: ConfiguredAirbyteStream;
+  /**
+   * Told when the record starts (true) and stops (false) waiting for a record that has not arrived yet
+   * (a reference to an object this sync creates later in the input): while it waits it does not count
+   * toward the in-flight bound, so reading goes on and the record it waits for can arrive.
+   */
+  onWait?: (waiting: boolean) => void;
 }
 
 /**
@@ -57,6 +63,8 @@ export class FailureAfterOutcome extends Error {
  */
 export interface Sink {
   write(record: AirbyteRecordMessage, context: RecordContext): Promise<RecordOutcome>;
+  /** The input ended (no more `write` calls); records waiting for a record that never came settle now. Called before `close`. */
+  endOfInput?(): void;
   /** Flushes buffered work (batches, webhooks) and releases resources. Called once at the end. */
   close(): Promise<void>;
   /** Called when a shutdown signal arrives: stop starting new work, let in-flight requests finish. */

@@ -9,37 +9,54 @@ import { createTemplateMapper, pickObject } from '../mapping/template.js';
 import { toMeterEvent, type MeterEventResult } from '../mapping/meter-event.js';
 import { planStream } from '../mapping/stream-plan.js';
 import type { MapResult } from '../core/mapped-request.js';
+import { configError } from '../protocol/errors.js';
 import { schemaChecksApply } from '../stripe/version.js';
 import { getResource } from '../mapping/resources.js';
 import { createExistingObjects, type ExistingObjects } from '../resync/existing-objects.js';
 import { listPlanFor } from '../resync/list-params.js';
 import { IdMemory, type KnownIds } from '../resync/key-table.js';
 import { unmatchedEntryWarnings } from '../config/stream-settings.js';
+import { accountIds } from '../mapping/connect-account.js';
+import { accountMappers } from './account-mappers.js';
+import { linkedMapper, streamLinks } from './linked-mapper.js';
+import { ReferenceResolver, providerKey } from './references.js';
+import type { StreamMapper } from './stream-mapper.js';
 
 /** Where stream mappers log (the bulk read's line per stream). */
 export type MapperLog = (level: 'INFO' | 'WARN', text: string) => void;
 
-export interface StreamMapper {
-  map: (data: Record<string, unknown>) => MapResult;
-  /** What the stream writes, for logs: e.g. `customers/upsert` or `POST /v1/customers/{message.id}`. */
-  label: string;
-  /** Set when the stream writes billing_meter_events through the v2 stream: record → event for the batcher. */
-  toMeterEvent?: (data: Record<string, unknown>) => MeterEventResult;
-}
+export type { MapHooks, StreamMapResult, StreamMapper } from './stream-mapper.js';
 
 /** Builds every stream's mapper up front, so a bad template or an unsupported operation fails before any record is read. */
-export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog, log: MapperLog = () => {}): Map<string, StreamMapper> {
+export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog, log: MapperLog = () => {}): Map<string, StreamMapper> & { resolver?: ReferenceResolver } {
   const knownIds = new IdMemory();
   const runId = randomUUID();
-  const mappers = new Map<string, StreamMapper>();
+  const mappers: Map<string, StreamMapper> & { resolver?: ReferenceResolver } = new Map();
+  const links = new Map(catalog.streams.map((stream) => [stream, streamLinks(config, stream)]));
+  // Streams that create objects by an external key: references to those objects wait for their records.
+  const providers = new Set<string>();
+  for (const [, link] of links) if (link.provides) providers.add(providerKey(link.provides.resource, link.provides.matchingKey));
+  const resolver = [...links.values()].some((l) => l.references.length > 0)
+    ? new ReferenceResolver({ providers, knownIds: (account) => (account ? accountIds(knownIds, account) : knownIds), log, dryRun: config.dry_run ?? false })
+    : undefined;
+  if (resolver) mappers.resolver = resolver;
   for (const warning of unmatchedEntryWarnings(config.stream_settings, catalog.streams.map((s) => s.stream))) log('WARN', warning);
   for (const stream of catalog.streams) {
-    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapperFor(config, stream, knownIds, runId, log));
+    const link = links.get(stream)!;
+    const base = mapperFor(config, stream, knownIds, runId, log);
+    const make = (account: string): StreamMapper => mapperFor(config, stream, accountIds(knownIds, account), runId, log, account);
+    let mapper = base;
+    if (base.toMeterEvent && (link.accountField !== undefined || link.references.length > 0)) {
+      throw configError(`Stream "${stream.stream.name}": stripe_account_field and references do not apply to meter events sent through the v2 meter event stream (one session acts on one account).`);
+    }
+    if (resolver && (link.references.length > 0 || link.provides)) mapper = linkedMapper(base, make, link, resolver, config.stripe_account);
+    else if (link.accountField !== undefined) mapper = accountMappers(base, make, link.accountField, config.stripe_account);
+    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapper);
   }
   return mappers;
 }
 
-function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: KnownIds, runId: string, log: MapperLog): StreamMapper {
+function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: KnownIds, runId: string, log: MapperLog, account?: string): StreamMapper {
   const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
   const configuration = config.configuration;
   const manualTargetsObject = configuration.mode === 'manual' && (configuration.url.split('?', 1)[0] ?? '').includes('{message.');
@@ -78,7 +95,7 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Kn
     idempotencyKey,
     knownIds,
     schemaChecks: schemaChecksApply(config),
-    existing: meterStream ? undefined : existingObjectsFor(config, stream.stream.name, plan, log),
+    existing: meterStream ? undefined : existingObjectsFor(config, account === undefined ? stream.stream.name : `${stream.stream.name} (account ${account})`, plan, log),
   });
   if (!meterStream) return { map, label: `${plan.resource}/${plan.operation}` };
   const recordPath = (configuration.record_path ?? '').trim();

@@ -1,6 +1,6 @@
 // The Stripe sink: maps each record, schedules it by object key, sends it paced and retried, forwards the response.
 import type { AirbyteRecordMessage } from '../generated/protocol.js';
-import type { MappedRequest, WriteResult, PlannedAction } from '../core/mapped-request.js';
+import type { MapResult, MappedRequest, WriteResult, PlannedAction } from '../core/mapped-request.js';
 import type { Send, StripeOutcome } from '../core/stripe-request.js';
 import { SyncPlan } from '../resync/plan.js';
 import { ConnectorError, configError, systemError, transientError } from '../protocol/errors.js';
@@ -10,7 +10,7 @@ import { SchedulerAbortedError } from './keyed-scheduler.js';
 import type { ResponseForwarder } from './responses.js';
 import { buildForwardedResponse } from './responses-document.js';
 import { streamScope } from '../protocol/catalog.js';
-import type { StreamMapper } from './stream-mappers.js';
+import type { StreamMapper, StreamMapResult } from './stream-mapper.js';
 import { describeDryRun } from './dry-run.js';
 import type { MeterEvent } from '../mapping/meter-event.js';
 
@@ -31,6 +31,8 @@ export interface StripeSinkParts {
   onAbort?: () => void;
   /** Runs once at the very end (the final progress line). */
   onFinish?: () => void;
+  /** The sync's reference resolver, when a stream has `references`: told when the input ends or the sync stops. */
+  references?: { endOfInput(): void; abort(): void };
 }
 
 /** Dry run: the bulk read may list objects, and nothing else reaches Stripe. */
@@ -97,13 +99,43 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     return outcome;
   }
 
+  /** Records still being mapped (references resolving): closing waits for them to reach the scheduler. */
+  const preparing = new Set<Promise<unknown>>();
+  const lookupSend = parts.dryRun ? readOnly(parts.send) : parts.send;
+
   async function write(record: AirbyteRecordMessage, context: RecordContext): Promise<RecordOutcome> {
     const mapper = mappers.get(streamScope(context.stream, context.namespace));
     if (!mapper) throw configError(`No mapping for stream "${context.stream}".`);
     if (mapper.toMeterEvent) return writeMeterEvent(mapper.toMeterEvent, record.data, context);
-    const mapped = mapper.map(record.data);
+    const pending = mapper.map(record.data, { send: lookupSend, onWait: context.onWait });
+    let mapped: StreamMapResult;
+    if (pending instanceof Promise) {
+      preparing.add(pending);
+      try {
+        mapped = await pending;
+      } finally {
+        preparing.delete(pending);
+      }
+    } else mapped = pending;
+    if (!mapped.onSettled) return writeMapped(mapped, context);
+    try {
+      const outcome = await writeMapped(mapped, context);
+      mapped.onSettled(outcome);
+      return outcome;
+    } catch (error) {
+      mapped.onSettled(error instanceof FailureAfterOutcome ? error.outcome : { kind: 'rejected', rejection: { code: 'not_sent', reason: 'the sync stopped before this record settled' } });
+      throw error;
+    }
+  }
+
+  async function writeMapped(mapped: MapResult, context: RecordContext): Promise<RecordOutcome> {
     if (mapped.kind === 'rejected') {
       const outcome: RecordOutcome = { kind: 'rejected', rejection: mapped.rejection };
+      if (parts.dryRun && mapped.rejection.code.startsWith('reference_')) {
+        // A reference that would not resolve is part of the plan: counted per stream.
+        planned = true;
+        plan.note(context.stream, { action: 'reject', code: mapped.rejection.code });
+      }
       await forward(context, outcome);
       return outcome;
     }
@@ -133,7 +165,7 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
   /** Dry run with a bulk read: decide with GET requests only what the record would do, and count it in the plan. */
   async function writePlanned(mapped: MappedRequest, planOf: NonNullable<MappedRequest['plan']>, context: RecordContext): Promise<RecordOutcome> {
     // Noted inside the tracked promise, so the plan's summary at close counts every record.
-    const planning = scheduled(mapped, () => planOf(readOnly(parts.send))).then((action) => {
+    const planning = scheduled(mapped, () => planOf(lookupSend)).then((action) => {
       planned = true;
       plan.note(context.stream, action);
       parts.log('INFO', describePlanned(context.stream, context.position, mapped, action));
@@ -163,7 +195,13 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
 
   return {
     write,
+    endOfInput() {
+      parts.references?.endOfInput();
+    },
     async close() {
+      parts.references?.endOfInput();
+      // Records whose references resolved go to the scheduler before it is asked to drain.
+      while (preparing.size > 0) await Promise.allSettled([...preparing]);
       await scheduler.idle();
       await Promise.allSettled([...inflightPlans]);
       if (planned) for (const line of plan.lines()) parts.log('INFO', line);
@@ -171,6 +209,7 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
       await parts.onClose?.();
     },
     abort() {
+      parts.references?.abort();
       scheduler.abort();
       parts.onAbort?.();
     },

@@ -3,7 +3,7 @@ import { hash53 } from './fingerprint.js';
 import { KeyTable } from './key-table.js';
 import { NOT_RETURNED, fieldNames, recordFieldText, storedFieldText } from './normalize.js';
 
-export type Located = { kind: 'found'; id: string; slot: number } | { kind: 'ambiguous' };
+export type Located = { kind: 'found'; id: string; slot: number } | { kind: 'ambiguous'; ids: string[] };
 
 export interface ExistingIndexOptions {
   /** The fields the stream's records set (`fieldNames` of its first body): the ones hashed per object. */
@@ -28,6 +28,8 @@ export class ExistingIndex {
   private readonly table = new KeyTable();
   private hashes: Float64Array;
   private readonly metadataKey: string | undefined;
+  /** Keys several objects share, with their ids (rare: an account with duplicates), for messages that name them. */
+  private readonly duplicates = new Map<string, string[]>();
 
   constructor(options: ExistingIndexOptions) {
     this.fields = [...new Set(options.fields)];
@@ -61,7 +63,13 @@ export class ExistingIndex {
     if (key === undefined || typeof id !== 'string') return;
     const slot = this.table.find(key);
     if (slot !== -1) {
-      if (this.table.value(slot) !== id) this.table.setValue(slot, AMBIGUOUS);
+      const first = this.table.value(slot);
+      if (first !== id) {
+        const ids = this.duplicates.get(key) ?? [first];
+        if (!ids.includes(id)) ids.push(id);
+        this.duplicates.set(key, ids);
+        this.table.setValue(slot, AMBIGUOUS);
+      }
       return;
     }
     this.store(this.newSlot(key, id), (f) => hash53(storedFieldText(object, f)));
@@ -72,7 +80,7 @@ export class ExistingIndex {
     if (slot === -1) return undefined;
     const id = this.table.value(slot);
     if (id === GONE) return undefined;
-    return id === AMBIGUOUS ? { kind: 'ambiguous' } : { kind: 'found', id, slot };
+    return id === AMBIGUOUS ? { kind: 'ambiguous', ids: [...(this.duplicates.get(key) ?? [])] } : { kind: 'found', id, slot };
   }
 
   /** Names of the body's fields whose value differs from the object's (a field the index does not hash counts as changed). */

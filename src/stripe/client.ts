@@ -92,7 +92,11 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
       'user-agent': USER_AGENT,
       accept: 'application/json',
     };
-    if (options.stripeAccount) headers['stripe-account'] = options.stripeAccount;
+    const account = request.stripeAccount ?? options.stripeAccount;
+    if (account !== undefined && account !== '') {
+      if (!HEADER_SAFE.test(account)) throw systemError('A Stripe-Account value holds characters an HTTP header cannot carry.');
+      headers['stripe-account'] = account;
+    }
     if (request.idempotencyKey !== undefined) {
       if (request.idempotencyKey.length > 255 || !HEADER_SAFE.test(request.idempotencyKey)) {
         throw systemError('The idempotency key is longer than 255 characters or not header-safe.');
@@ -161,6 +165,11 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
         const code = stripeCode ?? 'session_token_refused';
         const rejection = { code, reason: `Stripe refused the meter event session token (401 ${code})${requestId ? ` (Request-Id ${requestId})` : ''}`, status: 401 };
         return { kind: 'rejected', status: 401, rejection, body: result.body, attempts: attempt };
+      }
+      if (result.status === 403 && stripeCode === 'account_invalid' && request.stripeAccount !== undefined) {
+        // The record named a connected account this key cannot act on: that record is refused, the sync goes on.
+        const reason = `the API key has no access to the connected account in the record's Stripe-Account (403 account_invalid)${requestId ? ` (Request-Id ${requestId})` : ''}`;
+        return { kind: 'rejected', status: 403, rejection: { code: 'account_invalid', reason, status: 403, requestId }, body: result.body, attempts: attempt };
       }
       if (mapped.kind === 'config') throw scrubbed(mapped.error, scrub);
       const shouldRetryHeader = headerValue(result.headers, 'stripe-should-retry');

@@ -20,7 +20,10 @@ describe('ExistingIndex', () => {
     index.add({ id: 'cus_1', metadata: { ext: 'e1' } });
     expect(index.find('e1')?.kind).toBe('found');
     index.add({ id: 'cus_2', metadata: { ext: 'e1' } });
-    expect(index.find('e1')).toEqual({ kind: 'ambiguous' });
+    expect(index.find('e1')).toEqual({ kind: 'ambiguous', ids: ['cus_1', 'cus_2'] });
+    index.add({ id: 'cus_3', metadata: { ext: 'e1' } });
+    index.add({ id: 'cus_2', metadata: { ext: 'e1' } });
+    expect(index.find('e1')).toEqual({ kind: 'ambiguous', ids: ['cus_1', 'cus_2', 'cus_3'] });
   });
 
   it('keys objects by id when the matching key is id', () => {

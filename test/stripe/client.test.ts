@@ -251,6 +251,26 @@ describe('createStripeClient: configuration failures and secrets', () => {
     expect(error.message).toContain('rak_customer_write');
   });
 
+  it("sends the record's Stripe-Account over the config's", async () => {
+    const h = await harness([ok, ok, ok], { stripeAccount: 'acct_config' });
+    await h.client.send({ ...create, stripeAccount: 'acct_record1' });
+    await h.client.send({ ...create, stripeAccount: 'acct_record2' });
+    await h.client.send(create);
+    expect(h.stub.requests.map((r) => r.headers['stripe-account'])).toEqual(['acct_record1', 'acct_record2', 'acct_config']);
+    // One pacing budget for every account: the endpoint key names no account (docs/performance.md, Stripe Connect and rate limits).
+    expect(h.pacer.endpoints).toEqual(['POST /v1/customers', 'POST /v1/customers', 'POST /v1/customers']);
+  });
+
+  it("refuses only the record when its own connected account answers 403 account_invalid; the config's account fails the sync", async () => {
+    const invalidAccount = stripeError(403, { type: 'invalid_request_error', code: 'account_invalid', message: "The provided key does not have access to account 'acct_gone1'" });
+    const h = await harness([invalidAccount, invalidAccount], { stripeAccount: 'acct_config' });
+    const outcome = await h.client.send({ ...create, stripeAccount: 'acct_gone1' });
+    expect(outcome).toMatchObject({ kind: 'rejected', status: 403, rejection: { code: 'account_invalid', status: 403 } });
+    const error = await failure(h.client.send(create));
+    expect(error.failureType).toBe('config_error');
+    expect(h.stub.requests).toHaveLength(2);
+  });
+
   it.each([
     ['a dot segment', '/v1/customers/../charges'],
     ['an encoded dot segment', '/v1/customers/%2e%2E/charges'],
