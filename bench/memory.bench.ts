@@ -34,7 +34,8 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
   return results;
 }
 
-async function dryRun(records: number): Promise<WriteRun> {
+/** One dry run of `records` customer creates through the built CLI (with its shebang flags); checked for every STATE. */
+export async function dryRun(records: number): Promise<WriteRun> {
   const config = customersConfig('http://127.0.0.1:9', { dry_run: true });
   return checked(await runWrite({ config, input: { records, stateEvery, tag: 'p3d' } }), records);
 }
