@@ -72,7 +72,7 @@ async function pass(emulator: EmulatorProcess, records: number, label: Pass['lab
   return { label, requests: total(after) - total(before), posts: (after['POST'] ?? 0) - (before['POST'] ?? 0), seconds: round(run.wallMs / 1000, 1), peakMiB: round(run.peakRssKiB / 1024, 1), cpuSeconds: run.cpuSeconds };
 }
 
-function indexBytesPerObject(objects: number): { bytesPerObject: number; heapMiB: number; typedArraysMiB: number } {
+function indexBytesPerObject(objects: number, kind: 'index' | 'ids' = 'index'): { bytesPerObject: number; heapMiB: number; typedArraysMiB: number } {
   const script = fileURLToPath(new URL('./lib/index-memory.ts', import.meta.url));
   const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', script, String(objects)], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8' });
   return JSON.parse(out.trim().split('\n').pop()!) as { bytesPerObject: number; heapMiB: number; typedArraysMiB: number };
@@ -128,9 +128,11 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
       await emulator.stop();
     }
   }
-  for (const objects of quick ? [100_000] : [100_000, 500_000]) {
+  for (const objects of quick ? [100_000] : [100_000, 1_000_000]) {
     const m = indexBytesPerObject(objects);
     results.push({ id: 'R3', name: `index memory per object (4 managed fields), ${objects.toLocaleString('en')} objects`, value: m.bytesPerObject, unit: 'bytes', details: { heapMiB: m.heapMiB, typedArraysMiB: m.typedArraysMiB } });
+    const ids = indexBytesPerObject(objects, 'ids');
+    results.push({ id: 'R3i', name: `created-id memory per record (key -> id), ${objects.toLocaleString('en')} records`, value: ids.bytesPerObject, unit: 'bytes', details: { heapMiB: ids.heapMiB, typedArraysMiB: ids.typedArraysMiB } });
   }
   return results;
 }
