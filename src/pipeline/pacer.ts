@@ -99,6 +99,11 @@ function perSecond(window: SlidingCount, t: number): number {
 }
 
 /**
+ * One pacer serves every account of a sync: requests a record makes for a connected account
+ * (`stripe_account_field`) take tokens from the same global and endpoint buckets as the platform's,
+ * since Stripe charges a platform's calls on behalf of connected accounts to the platform
+ * (docs/performance.md, "Stripe Connect and rate limits").
+ *
  * `acquire(endpoint)` waits for a token of the endpoint's bucket, then (unless the endpoint is outside the
  * global limit) one of the global bucket. `observe` adapts: a 429 lowers the bucket `throttleScope` names
  * (once per second per bucket at most); any other answered status (2xx–4xx) raises the endpoint's and the

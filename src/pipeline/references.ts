@@ -43,6 +43,10 @@ export interface ReferenceResolverOptions {
   maxWaiting?: number;
   /** Bulk-read lanes (tests). */
   lanes?: number;
+  /** `existing_objects.read`: `lookup` searches each distinct key instead of reading the resource in bulk. */
+  read?: 'bulk' | 'lookup';
+  /** `existing_objects.max_indexed_objects`: past it, keys are searched one by one. */
+  maxObjects?: number;
 }
 
 interface Entry {
@@ -147,7 +151,7 @@ export class ReferenceResolver {
     const early = remembered();
     if (early !== undefined) return { id: early };
 
-    const index = await this.indexOf(account, reference, hooks.send);
+    const index = this.options.read === 'lookup' ? undefined : await this.indexOf(account, reference, hooks.send);
     const found = index ? index.find(text) : await this.search(account, reference, text, hooks.send);
     if (found && 'rejection' in found) return { rejection: { ...found.rejection, param: path } };
     if (found?.kind === 'ambiguous') return { rejection: ambiguous(path, reference, text, found.ids) };
@@ -201,6 +205,7 @@ export class ReferenceResolver {
         matchingKey: reference.matchingKey,
         diff: false,
         lanes: this.options.lanes,
+        maxObjects: this.options.maxObjects,
         log: this.options.log,
       });
       this.indexes.set(key, existing);

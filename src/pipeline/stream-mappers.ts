@@ -37,7 +37,14 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
   const providers = new Set<string>();
   for (const [, link] of links) if (link.provides) providers.add(providerKey(link.provides.resource, link.provides.matchingKey));
   const resolver = [...links.values()].some((l) => l.references.length > 0)
-    ? new ReferenceResolver({ providers, knownIds: (account) => (account ? accountIds(knownIds, account) : knownIds), log, dryRun: config.dry_run ?? false })
+    ? new ReferenceResolver({
+        providers,
+        knownIds: (account) => (account ? accountIds(knownIds, account) : knownIds),
+        log,
+        dryRun: config.dry_run ?? false,
+        read: config.existing_objects?.read ?? 'bulk',
+        maxObjects: config.existing_objects?.max_indexed_objects,
+      })
     : undefined;
   if (resolver) mappers.resolver = resolver;
   for (const warning of unmatchedEntryWarnings(config.stream_settings, catalog.streams.map((s) => s.stream))) log('WARN', warning);

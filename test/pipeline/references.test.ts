@@ -14,8 +14,14 @@ function stripe(products: Array<{ id: string; sku: string }>) {
   return { send, requests };
 }
 
-const resolver = (options: { providers?: string[]; maxWaiting?: number } = {}) =>
-  new ReferenceResolver({ providers: new Set(options.providers ?? []), knownIds: () => new Map(), log: () => {}, ...(options.maxWaiting === undefined ? {} : { maxWaiting: options.maxWaiting }) });
+const resolver = (options: { providers?: string[]; maxWaiting?: number; read?: 'bulk' | 'lookup' } = {}) =>
+  new ReferenceResolver({
+    providers: new Set(options.providers ?? []),
+    knownIds: () => new Map(),
+    log: () => {},
+    ...(options.maxWaiting === undefined ? {} : { maxWaiting: options.maxWaiting }),
+    ...(options.read === undefined ? {} : { read: options.read }),
+  });
 
 describe('ReferenceResolver', () => {
   it('resolves from one bulk read shared by every record, passes ids through, and leaves the record unchanged', async () => {
@@ -26,6 +32,13 @@ describe('ReferenceResolver', () => {
     expect(results).toEqual([{ data: { product: 'prod_a', unit_amount: 1 } }, { data: { product: 'prod_b' } }, { data: { product: 'prod_zzz' } }]);
     expect(record.product).toBe('A');
     expect(requests).toHaveLength(1);
+  });
+
+  it('with existing_objects.read lookup, searches each distinct key once instead of listing', async () => {
+    const { send, requests } = stripe([{ id: 'prod_a', sku: 'A' }]);
+    const r = resolver({ read: 'lookup' });
+    await Promise.all([r.resolve({ product: 'A' }, [bySku], undefined, {}, { send }), r.resolve({ product: 'A' }, [bySku], undefined, {}, { send })]);
+    expect(requests.map((q) => q.path.split('?')[0])).toEqual(['/v1/products/search']);
   });
 
   it('reads each connected account on its own, with its Stripe-Account', async () => {
