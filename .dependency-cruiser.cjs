@@ -10,6 +10,7 @@ const FLOORS = [
   { name: 'resync', paths: ['src/resync/'] },
   { name: 'mapping', paths: ['src/mapping/'] },
   { name: 'pipeline', paths: ['src/pipeline/'] },
+  { name: 'rejected', paths: ['src/rejected/'] },
   { name: 'commands', paths: ['src/commands/'] },
   { name: 'entry', paths: ['src/[^/]+\\.ts$'] },
 ];

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../integration_tests/emulator/server.js';
+import { startS3Server, type S3TestServer } from '../test/helpers/s3-server.js';
 import { packagePath } from '../src/paths.js';
 
 const realKey = process.env.STRIPE_API_KEY;
@@ -17,6 +18,7 @@ const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m`
 // The temporary folder holds the config, and so STRIPE_API_KEY when one is set: it goes on every way out.
 const dir = mkdtempSync(join(tmpdir(), 'destination-stripe-demo-'));
 let emulator: Emulator | undefined;
+let s3: S3TestServer | undefined;
 let cleaned = false;
 function cleanUp(): void {
   if (cleaned) return;
@@ -80,6 +82,8 @@ function show(m: Record<string, any>): void {
 
 try {
   if (!realKey) emulator = await startEmulator({ rateLimit: 25 });
+  // With the emulator, a local S3-compatible server (s3rver) keeps the refused records: the rejected-records store.
+  if (emulator) s3 = await startS3Server('demo-rejected');
   const configPath = join(dir, 'config.json');
   const config = {
     api_key: realKey ?? 'sk_test_emulator',
@@ -89,9 +93,11 @@ try {
     // The second sync's prices name their product by its tier (metadata[tier] of the first sync's plans), not by id.
     stream_settings: [{ stream: 'plan_prices', references: { product: { resource: 'products', matching_key: 'tier' } } }],
     on_record_error: 'skip',
+    ...(s3 ? { rejected_records: s3.settings({ path_prefix: 'rejected/' }) } : {}),
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
   console.log(bold(emulator ? `A local Stripe emulator is listening on ${emulator.url} (test mode, 25 requests/s like a Stripe sandbox).` : 'Using your Stripe sandbox (STRIPE_API_KEY).'));
+  if (s3) console.log(bold(`A local S3-compatible server (s3rver) on ${s3.url} keeps refused records in s3://${s3.bucket}/rejected/ (rejected_records).`));
   console.log(`Config: ${configPath} (template mode; each stream picks its Stripe object in the catalog; removed when the demo ends)\n`);
 
   const read = (name: string): string => readFileSync(packagePath('demo', name), 'utf8');
@@ -105,7 +111,12 @@ try {
     process.exitCode = 1;
   } else {
     await connector('first sync: CRM contacts → customers, plans → products (upsert by id), with 3 bad rows', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
+    if (s3) await showStore(s3, 'The refused rows of the first sync, read back from the store (as `aws s3 cp ... - | gunzip | jq` would):');
     await connector('second sync: prices for those products, each naming its product by tier (a reference), with 1 bad row', ['write', '--config', configPath, '--catalog', packagePath('demo', 'second-catalog.json')], read('second-sync.jsonl'));
+    if (s3) {
+      await connector('a sync with one of the refused rows fixed at the source (C-1009 now has a name and no unknown field): it supersedes the stored copy, and the other stored rows are checked again', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('fixed-row.jsonl'));
+      await showStore(s3, 'The store after that sync (C-1009 is gone; the others were refused again, attempt 2):');
+    }
     await connector('the first sync again: idempotency keys make the re-run create nothing new', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
 
     if (emulator) {
@@ -123,5 +134,15 @@ try {
   }
 } finally {
   await emulator?.stop();
+  await s3?.close();
   cleanUp();
+}
+
+async function showStore(store: S3TestServer, title: string): Promise<void> {
+  console.log(bold(title));
+  for (const key of await store.list('rejected/')) console.log(`  s3://${store.bucket}/${key}`);
+  for (const line of await store.lines('rejected/')) {
+    console.log(`    ${line.stream} ${JSON.stringify(line.primary_key)}: ${line.reason_code}${line.field ? ` on ${line.field}` : ''}, retryable ${line.retryable}, attempt ${line.attempt}`);
+  }
+  console.log('');
 }

@@ -7,7 +7,12 @@ export function defaultDeps(): ConnectorDeps {
       const { createSinkForConfig } = await import('./stripe-sink-factory.js');
       return createSinkForConfig({ config, catalog, emitter, tally, tty: process.stderr.isTTY ? process.stderr : null });
     },
-    verify: async (config) => (await import('./commands/verify-credentials.js')).verifyCredentials(config),
+    verify: async (config) => {
+      const stripe = await (await import('./commands/verify-credentials.js')).verifyCredentials(config);
+      // The AWS SDK loads only when a rejected-records store is configured.
+      if (!config.rejected_records) return stripe;
+      return `${stripe} ${await (await import('./rejected/check-store.js')).checkRejectedRecordsStore(config)}`;
+    },
     buildCatalog: async () => (await import('./commands/discover-catalog.js')).buildDestinationCatalog(),
   };
 }

@@ -18,6 +18,7 @@ import { createStripeSink } from './pipeline/stripe-sink.js';
 import type { Sink } from './pipeline/sink.js';
 import { createMeterEventWriter } from './pipeline/meter-event-writer.js';
 import { apiVersionNote } from './stripe/version.js';
+import type { RejectedRecordsKeeper } from './pipeline/run-write.js';
 
 export interface SinkFactoryOptions {
   config: Config;
@@ -31,7 +32,7 @@ export interface SinkFactoryOptions {
   tty?: { write(s: string): unknown } | null;
 }
 
-export async function createSinkForConfig(options: SinkFactoryOptions): Promise<Sink & { observeEstimate(total: number): void }> {
+export async function createSinkForConfig(options: SinkFactoryOptions): Promise<Sink & { observeEstimate(total: number): void; rejectedRecords?: RejectedRecordsKeeper }> {
   const { config, catalog, emitter } = options;
   const tally = options.tally ?? createTally();
   const mappers = buildStreamMappers(config, catalog, (level, text) => emitter.log(level, text));
@@ -105,7 +106,10 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
   const inFlight = config.max_concurrency === undefined ? `concurrency sized from latency (at most ${maxConcurrency} in flight)` : `at most ${maxConcurrency} requests in flight`;
   log('INFO', `Writing in ${mode} mode at up to ${pacer.rate()} requests/s (each endpoint at most ${paceFor(ENDPOINT_RATE_CAP)}/s, search ${paceFor(SEARCH_RATE_CAP)}/s), ${inFlight}.`);
   progress.start();
+  // The rejected-records store (and the AWS SDK) loads only when one is configured.
+  const rejectedRecords = config.rejected_records ? await (await import('./rejected/open-store.js')).openRejectedRecordsStore({ config, catalog, keyOrigins: mappers.keyOrigins, log }) : undefined;
   const sink = createStripeSink({
+    keepGaveUp: rejectedRecords !== undefined,
     mappers,
     scheduler,
     send: client.send,
@@ -124,5 +128,5 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     // The final progress line comes after every record settled or was given up, from the same tally as the summary.
     onFinish: () => progress.stop(),
   });
-  return { ...sink, observeEstimate: (total: number) => void (estimate = (estimate ?? 0) + total) };
+  return { ...sink, observeEstimate: (total: number) => void (estimate = (estimate ?? 0) + total), ...(rejectedRecords ? { rejectedRecords } : {}) };
 }

@@ -6,6 +6,7 @@ import { linkSettingsProblems } from '../mapping/link-settings.js';
 import { createTemplateMapper } from '../mapping/template.js';
 import { checkWebhookUrl } from '../pipeline/responses.js';
 import { configError } from '../protocol/errors.js';
+import { storeSettings } from '../rejected/settings.js';
 import { FIRST_V2_API_VERSION, effectiveApiVersion, predatesV2 } from '../stripe/version.js';
 
 /** Throws a config_error for a setting that cannot work; returns notes worth logging once. */
@@ -26,6 +27,7 @@ export function checkSettings(config: Config): string[] {
   const links = linkSettingsProblems(config.stream_settings);
   if (links.length > 0) throw configError(`The config has ${links.length === 1 ? 'a problem' : `${links.length} problems`}: ${links.map((p) => `${p.field} ${p.rule}`).join('; ')}.`);
   if (config.response_webhook) checkWebhookUrl(config.response_webhook.url);
+  storeSettings(config);
   const version = effectiveApiVersion(config);
   if (predatesV2(version) && callsV2(config)) {
     throw configError(`api_version ${version} predates Stripe's /v2 endpoints, which this configuration calls: pin ${FIRST_V2_API_VERSION} or newer, or leave api_version empty.`);

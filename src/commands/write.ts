@@ -5,12 +5,14 @@ import { readJsonFile } from '../config/load.js';
 import { configErrorFor, validateConfig } from '../config/validate.js';
 import { parseCatalog } from '../protocol/catalog.js';
 import type { Emitter } from '../protocol/emitter.js';
-import { runWrite, type WriteSummary } from '../pipeline/run-write.js';
+import { runWrite, type RejectedRecordsKeeper, type WriteSummary } from '../pipeline/run-write.js';
 import type { Sink } from '../pipeline/sink.js';
 import { createTally, formatCounts, groupThousands, WORDS, type Tally, type TallySnapshot } from '../pipeline/tally.js';
 import { checkSettings } from './check-settings.js';
 
-export type SinkFactory = (options: { config: Config; catalog: ConfiguredAirbyteCatalog; emitter: Emitter; tally: Tally }) => Sink | Promise<Sink>;
+/** A sink, and the rejected-records store when the config sets one. */
+export type SinkWithStore = Sink & { rejectedRecords?: RejectedRecordsKeeper };
+export type SinkFactory = (options: { config: Config; catalog: ConfiguredAirbyteCatalog; emitter: Emitter; tally: Tally }) => SinkWithStore | Promise<SinkWithStore>;
 
 export interface WriteCommandOptions {
   configPath: string;
@@ -43,6 +45,7 @@ export async function runWriteCommand(options: WriteCommandOptions): Promise<Wri
     emitter: options.emitter,
     sink,
     onRecordError: config.on_record_error ?? 'skip',
+    rejected: sink.rejectedRecords,
     verdict: { maxRejectedPercent: config.max_rejected_percent, unknownStreams: config.unknown_streams ?? 'fail' },
     logPrimaryKeyValues: config.log_primary_key_values ?? false,
     signal: options.signal,

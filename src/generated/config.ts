@@ -186,6 +186,43 @@ export type MatchingKey1 = string;
  * How each stream's records are read before they become Stripe fields: renames, what happens to columns that are not Stripe fields, and type conversion. One entry per stream (optionally per namespace); an entry whose `stream` is `*` applies to every stream without its own entry. Streams without any entry use the defaults shown. See "From warehouse rows" in docs/user-guide.md.
  */
 export type PerStreamSettings = StreamSettings[];
+/**
+ * The bucket's name. It must exist; the connector never creates it.
+ */
+export type Bucket = string;
+/**
+ * Key prefix under which the connector writes, e.g. `stripe/rejected/`. Objects are named <prefix><stream>/<sync start>_<sync id>/part-00001.jsonl.gz.
+ */
+export type PathPrefix = string;
+/**
+ * The bucket's AWS region. Empty: the SDK's default chain (AWS_REGION, the profile), else us-east-1.
+ */
+export type Region = string;
+/**
+ * Empty for AWS S3. For an S3-compatible server (MinIO, Ceph, ...), its URL; requests then use path-style addressing.
+ */
+export type Endpoint = string;
+/**
+ * With the secret access key. Leave both empty to use the SDK's default credential chain (environment, web identity, instance or container profile).
+ */
+export type AccessKeyId = string;
+export type SecretAccessKey = string;
+/**
+ * Optional IAM role ARN assumed (through STS) with the credentials above or the default chain.
+ */
+export type RoleToAssume = string;
+/**
+ * On (default): each sync first reads the stored rejections of its streams and sends the retryable ones again (429 or 5xx after every attempt, network errors, references not yet resolvable, webhooks not delivered under fail), and checks records refused before any request (validation, mapping) again under the current config at no request cost.
+ */
+export type RetryStoredRecords = boolean;
+/**
+ * A stored record refused again this many times stays stored but is no longer retried automatically (the log says so).
+ */
+export type RetryForAtMostThisManySyncs = number;
+/**
+ * Off (default): records Stripe refused with a 4xx are kept but not re-sent, since each try costs a request and fails the same way until the data changes. Turn on for one sync after fixing the cause in Stripe (e.g. creating a missing product), then off again.
+ */
+export type AlsoReSendRecordsStripeRefusedOneOff = boolean;
 
 export interface Config {
   api_key: StripeAPIKey;
@@ -206,6 +243,7 @@ export interface Config {
   unknown_streams?: RecordsOfStreamsNotInTheCatalog;
   log_primary_key_values?: ShowPrimaryKeyValuesInLogs;
   stream_settings?: PerStreamSettings;
+  rejected_records?: RejectedRecordsStoreS3;
 }
 export interface Template {
   mode: 'template';
@@ -279,4 +317,19 @@ export interface ReferencesByExternalKey {
     resource: Resource;
     matching_key: MatchingKey1;
   };
+}
+/**
+ * Keep every refused record, with its reason, as gzip-compressed JSON Lines in an S3 bucket (or any S3-compatible store such as MinIO), one object or a few per stream and sync, and retry the retryable ones on the next sync. The objects hold record data: protect the bucket like the warehouse. See "Rejected records in S3" in docs/user-guide.md.
+ */
+export interface RejectedRecordsStoreS3 {
+  bucket: Bucket;
+  path_prefix?: PathPrefix;
+  region?: Region;
+  endpoint?: Endpoint;
+  access_key_id?: AccessKeyId;
+  secret_access_key?: SecretAccessKey;
+  role_arn?: RoleToAssume;
+  retry?: RetryStoredRecords;
+  max_retry_syncs?: RetryForAtMostThisManySyncs;
+  retry_all_rejected?: AlsoReSendRecordsStripeRefusedOneOff;
 }

@@ -40,7 +40,19 @@ export class Checkpointer {
   private windows = new Map<string, Window>();
   private released = 0;
 
-  constructor(private readonly release: (state: AirbyteStateMessage) => void) {}
+  /**
+   * `heldFrom`, when given, names the lowest record sequence number whose outcome is not durable yet (a
+   * refusal the rejected-records store has not written whole): no state after it is released.
+   */
+  constructor(
+    private readonly release: (state: AirbyteStateMessage) => void,
+    private readonly heldFrom: () => number = () => Infinity,
+  ) {}
+
+  /** Releases what a durable outcome was holding back (call when `heldFrom` rose). */
+  recheck(): void {
+    this.advance();
+  }
 
   /** Registers a record of the given stream; it must be settled before any later state is released. */
   addRecord(stream: string, namespace?: string | null): Ticket {
@@ -94,7 +106,7 @@ export class Checkpointer {
       this.inFlight = this.inFlight.slice(this.head);
       this.head = 0;
     }
-    const lowWater = this.head < this.inFlight.length ? this.inFlight[this.head]!.seq : this.nextSeq;
+    const lowWater = Math.min(this.head < this.inFlight.length ? this.inFlight[this.head]!.seq : this.nextSeq, this.heldFrom());
     while (this.stateHead < this.states.length && this.states[this.stateHead]!.barrier <= lowWater) {
       const { state, window } = this.states[this.stateHead]!;
       this.states[this.stateHead] = undefined as unknown as PendingState;

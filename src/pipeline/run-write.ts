@@ -34,6 +34,24 @@ export interface WriteOptions {
   logPrimaryKeyValues?: boolean;
   /** When a sync that ran to its end fails anyway (refused records, unknown streams); default: the spec's defaults. */
   verdict?: VerdictPolicy;
+  /** The rejected-records store: keeps refused records (their states wait until it holds them) and retries stored ones. */
+  rejected?: RejectedRecordsKeeper;
+}
+
+/** The rejected-records store (src/rejected/store.ts) as the write pipeline drives it. */
+export interface RejectedRecordsKeeper {
+  /** A record of this sync's input (it supersedes a stored one with the same primary key). */
+  observe(record: AirbyteRecordMessage, context: RecordContext): void;
+  /** Writes a refusal into an open object; resolves when there is room for the next. `seq` is its checkpoint. */
+  keep(record: AirbyteRecordMessage, context: RecordContext & RejectionPlace, rejection: Rejection, seq: number): Promise<void>;
+  /** The lowest checkpoint whose refusal the store does not hold whole yet. */
+  lowestUnstored(): number;
+  onStored(listener: () => void): void;
+  /** After the input ended: sends the records stored by earlier syncs again through the sink. */
+  retry(sink: Sink): Promise<void>;
+  /** Completes the objects (and, with commit, the retry); throws when the store could not be written. */
+  close(options: { commit: boolean }): Promise<void>;
+  abort(): Promise<void>;
 }
 
 export interface WriteSummary {
@@ -59,7 +77,9 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   const maxInFlight = options.maxInFlight ?? 1000;
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const streams = indexStreams(catalog);
-  const checkpointer = new Checkpointer((state) => emitter.emit({ type: 'STATE', state }));
+  const rejected = options.rejected;
+  const checkpointer = new Checkpointer((state) => emitter.emit({ type: 'STATE', state }), rejected ? () => rejected.lowestUnstored() : undefined);
+  rejected?.onStored(() => checkpointer.recheck());
   const tally = options.tally ?? createTally();
   const summary: WriteSummary = { tally: tally.snapshot(), invalidLines: 0, statesReceived: 0, statesEmitted: 0, interrupted: false };
   /** Records read but not settled, per stream: what is left at the end was not sent. */
@@ -137,8 +157,21 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
         wake?.();
       },
     };
+    rejected?.observe(record, context);
     const task = sink.write(record, context).then(
-      (outcome) => settle(ticket, name, outcome, context),
+      async (outcome) => {
+        // A refusal's state waits until the store holds it whole (the checkpointer asks lowestUnstored()).
+        if (outcome.kind === 'rejected' && rejected && !finished) {
+          try {
+            await rejected.keep(record, context, outcome.rejection, ticket.seq);
+          } catch (error) {
+            // Not stored: the record stays unsettled (counted as not sent), its state held, and the sync fails.
+            fail(toConnectorError(error));
+            return;
+          }
+        }
+        settle(ticket, name, outcome, context);
+      },
       (error: unknown) => {
         if (error instanceof FailureAfterOutcome) {
           // Written, but its webhook document failed under fail: count it, keep its state back (a re-run
@@ -222,8 +255,11 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   if (!stopped()) {
     sink.endOfInput?.();
     const finishing = (async () => {
+      // Stored records of earlier syncs go after this sync's input: a newer record with their primary key has been seen by now.
+      if (rejected) await rejected.retry(sink).catch((error: unknown) => fail(toConnectorError(error)));
       await sink.close().catch((error: unknown) => fail(toConnectorError(error)));
       await Promise.all(pending);
+      if (rejected) await closeStore(rejected, !stopped()).catch((error: unknown) => fail(toConnectorError(error)));
     })();
     // A signal during this last stretch gets the same grace period as one during reading.
     await Promise.race([finishing, graceAfterAbort(options.signal, graceMs)]);
@@ -234,12 +270,15 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
       (async () => {
         await Promise.all(pending);
         await sink.close().catch(() => undefined);
+        // Refusals written so far are stored (their states can go), unless the store itself failed.
+        if (rejected) await closeStore(rejected, false).catch((error: unknown) => fail(toConnectorError(error)));
       })(),
       graceMs,
     );
   }
   // Decided after settling: a signal can also arrive once the input has ended, while records are still in flight.
   summary.interrupted = options.signal?.aborted === true && summary.failure === undefined;
+  checkpointer.recheck();
   summary.statesEmitted = checkpointer.releasedStates;
   finished = true;
   // Records read that never settled: the sync was interrupted (or failed) before Stripe answered them.
@@ -256,6 +295,16 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   }
   await emitter.drain();
   return summary;
+}
+
+/** Completes the store's objects; after a failure of the store itself, gives them up instead. */
+async function closeStore(store: RejectedRecordsKeeper, commit: boolean): Promise<void> {
+  try {
+    await store.close({ commit });
+  } catch (error) {
+    await store.abort();
+    throw error;
+  }
 }
 
 /** Label of records with no readable stream in counts and logs. */

@@ -21,6 +21,7 @@ import { accountMappers } from './account-mappers.js';
 import { linkedMapper, streamLinks } from './linked-mapper.js';
 import { ReferenceResolver, providerKey } from './references.js';
 import type { StreamMapper } from './stream-mapper.js';
+import { KeyOrigins } from './key-origins.js';
 
 /** Where stream mappers log (the bulk read's line per stream). */
 export type MapperLog = (level: 'INFO' | 'WARN', text: string) => void;
@@ -28,10 +29,11 @@ export type MapperLog = (level: 'INFO' | 'WARN', text: string) => void;
 export type { MapHooks, StreamMapResult, StreamMapper } from './stream-mapper.js';
 
 /** Builds every stream's mapper up front, so a bad template or an unsupported operation fails before any record is read. */
-export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog, log: MapperLog = () => {}): Map<string, StreamMapper> & { resolver?: ReferenceResolver } {
+export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCatalog, log: MapperLog = () => {}): Map<string, StreamMapper> & { resolver?: ReferenceResolver; keyOrigins: Map<string, KeyOrigins> } {
   const knownIds = new IdMemory();
   const runId = randomUUID();
-  const mappers: Map<string, StreamMapper> & { resolver?: ReferenceResolver } = new Map();
+  // Each stream's key origins, which the rejected-records store reads (to store) and pins (to retry).
+  const mappers: Map<string, StreamMapper> & { resolver?: ReferenceResolver; keyOrigins: Map<string, KeyOrigins> } = Object.assign(new Map<string, StreamMapper>(), { keyOrigins: new Map<string, KeyOrigins>() });
   const links = new Map(catalog.streams.map((stream) => [stream, streamLinks(config, stream)]));
   // Streams that create objects by an external key: references to those objects wait for their records.
   const providers = new Set<string>();
@@ -50,8 +52,10 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
   for (const warning of unmatchedEntryWarnings(config.stream_settings, catalog.streams.map((s) => s.stream))) log('WARN', warning);
   for (const stream of catalog.streams) {
     const link = links.get(stream)!;
-    const base = mapperFor(config, stream, knownIds, runId, log);
-    const make = (account: string): StreamMapper => mapperFor(config, stream, accountIds(knownIds, account), runId, log, account);
+    const origins = new KeyOrigins(runId);
+    mappers.keyOrigins.set(streamScope(stream.stream.name, stream.stream.namespace), origins);
+    const base = mapperFor(config, stream, knownIds, origins, log);
+    const make = (account: string): StreamMapper => mapperFor(config, stream, accountIds(knownIds, account), origins, log, account);
     let mapper = base;
     if (base.toMeterEvent && (link.accountField !== undefined || link.references.length > 0)) {
       throw configError(`Stream "${stream.stream.name}": stripe_account_field and references do not apply to meter events sent through the v2 meter event stream (one session acts on one account).`);
@@ -63,18 +67,10 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
   return mappers;
 }
 
-function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: KnownIds, runId: string, log: MapperLog, account?: string): StreamMapper {
+function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: KnownIds, origins: KeyOrigins, log: MapperLog, account?: string): StreamMapper {
   const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
   const configuration = config.configuration;
   const manualTargetsObject = configuration.mode === 'manual' && (configuration.url.split('?', 1)[0] ?? '').includes('{message.');
-  // Position of each record among this stream's records in this run, for keys that are unique per record.
-  const positions = new WeakMap<object, number>();
-  let seen = 0;
-  const positionOf = (data: object): number => {
-    let n = positions.get(data);
-    if (n === undefined) positions.set(data, (n = ++seen));
-    return n;
-  };
   const idempotencyKey = (operation: string, resource: string, data: Record<string, unknown>) => {
     const perRecord = keyIsPerRecord(source, operation, manualTargetsObject);
     return deriveIdempotencyKey({
@@ -84,8 +80,10 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Kn
       operation,
       resource,
       primaryKey: primaryKeyOf(stream, data),
-      record: perRecord ? { run: runId, position: positionOf(data), data } : data,
+      // Keys unique per record: the run and the record's position among the stream's records (see KeyOrigins).
+      record: perRecord ? { ...origins.originOf(data), data } : data,
       field: config.idempotency_key?.field,
+      retry: origins.retryOf(data),
     });
   };
   if (configuration.mode === 'manual') {

@@ -5,6 +5,8 @@ import type { Send, StripeOutcome } from '../core/stripe-request.js';
 import { SyncPlan } from '../resync/plan.js';
 import { ConnectorError, configError, systemError, transientError } from '../protocol/errors.js';
 import { FailureAfterOutcome, type RecordContext, type RecordOutcome, type Sink, type WriteEffect } from './sink.js';
+import type { Rejection } from '../core/rejection.js';
+import { StripeGaveUpError } from '../stripe/client.js';
 import type { KeyedScheduler } from './keyed-scheduler.js';
 import { SchedulerAbortedError } from './keyed-scheduler.js';
 import type { ResponseForwarder } from './responses.js';
@@ -33,6 +35,11 @@ export interface StripeSinkParts {
   onFinish?: () => void;
   /** The sync's reference resolver, when a stream has `references`: told when the input ends or the sync stops. */
   references?: { endOfInput(): void; abort(): void };
+  /**
+   * With a rejected-records store: a record Stripe kept failing past every attempt (429, 5xx, network)
+   * is refused as retryable and kept for the next sync, instead of failing the sync.
+   */
+  keepGaveUp?: boolean;
 }
 
 /** Dry run: the bulk read may list objects, and nothing else reaches Stripe. */
@@ -146,7 +153,16 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
       await forward(context, outcome, mapped);
       return outcome;
     }
-    const result = await scheduled(mapped, () => execute(mapped));
+    let result: Awaited<ReturnType<typeof execute>>;
+    try {
+      result = await scheduled(mapped, () => execute(mapped));
+    } catch (error) {
+      const rejection = parts.keepGaveUp ? gaveUpRejection(error) : undefined;
+      if (!rejection) throw error;
+      const outcome: RecordOutcome = { kind: 'rejected', rejection };
+      await forward(context, outcome, mapped);
+      return outcome;
+    }
     const { outcome: settled, sent } = result;
     if (settled.kind === 'unchanged') {
       const outcome: RecordOutcome = { kind: 'written', effect: 'unchanged', ...(settled.id === undefined ? {} : { id: settled.id }) };
@@ -259,6 +275,14 @@ export function describePlanned(stream: string, position: number, mapped: Mapped
     case 'send':
       return describeDryRun(stream, position, mapped);
   }
+}
+
+/** The refusal of a record Stripe kept failing for, or undefined for failures that must still end the sync. */
+export function gaveUpRejection(error: unknown): Rejection | undefined {
+  if (!(error instanceof StripeGaveUpError) || error.unsafeToRepeat) return undefined;
+  const { status, networkCode, requestId } = error.last;
+  const code = status === undefined ? 'network_error' : status === 429 ? 'rate_limited' : 'stripe_unavailable';
+  return { code, reason: `${error.message}${networkCode ? ` (${networkCode})` : ''}`, ...(status === undefined ? {} : { status }), ...(requestId ? { requestId } : {}) };
 }
 
 function idOf(body: unknown): string | undefined {

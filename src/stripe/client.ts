@@ -1,6 +1,6 @@
 // The Stripe client: builds each request, paces and retries its attempts, and maps the answer.
 import { setTimeout as delay } from 'node:timers/promises';
-import { configError, systemError, transientError, ConnectorError } from '../protocol/errors.js';
+import { configError, systemError, ConnectorError } from '../protocol/errors.js';
 import { encodeForm, encodeJson, FormEncodeError } from './encode.js';
 import { headerValue, mapResponse, readStripeError } from './errors.js';
 import { allowedKeyOrigins, assertKeyMayGoTo, resolveBaseUrl } from './hosts.js';
@@ -146,7 +146,7 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
 
       if (result.kind === 'network') {
         const retry = shouldRetry({ attempt, maxAttempts, networkErrorCode: result.code, method: request.method, hasIdempotencyKey });
-        if (!retry) throw gaveUp(where, attempt, `network error ${result.code}`, scrub(result.detail), attempt < maxAttempts);
+        if (!retry) throw gaveUp(where, attempt, `network error ${result.code}`, scrub(result.detail), attempt < maxAttempts, { networkCode: result.code });
         const delayMs = backoffDelay({ attempt, random });
         onRetry?.({ attempt, code: result.code, delayMs });
         await sleep(delayMs);
@@ -183,7 +183,7 @@ export function createStripeClient(options: StripeClientOptions): StripeClient {
         if (settled) return { kind: 'rejected', status: result.status, rejection: settled, body: result.body, attempts: attempt };
         const last = `status ${result.status}${stripeCode ? ` ${stripeCode}` : ''}${requestId ? `, Request-Id ${requestId}` : ''}`;
         const verdict = shouldRetryHeader?.trim().toLowerCase() === 'false' ? 'Stripe-Should-Retry: false' : undefined;
-        throw gaveUp(where, attempt, last, verdict ?? last, attempt < maxAttempts && verdict === undefined);
+        throw gaveUp(where, attempt, last, verdict ?? last, attempt < maxAttempts && verdict === undefined, { status: result.status, requestId });
       }
       const retryAfterSeconds = parseRetryAfter(headerValue(result.headers, 'retry-after'), Date.now());
       const delayMs = backoffDelay({ attempt, random, retryAfterSeconds, status: result.status });
@@ -214,11 +214,27 @@ function settledServerError(result: { status: number; body: unknown }, requestId
   };
 }
 
-/** The sync ends with a transient error; it is safe to re-run because the idempotency keys repeat. */
-function gaveUp(where: string, attempts: number, last: string, internal: string, unsafeToRepeat: boolean): ConnectorError {
+/**
+ * Stripe could not be reached or kept failing (429, 5xx, network) past every attempt. The sync ends with
+ * this transient error, safe to re-run because the idempotency keys repeat, unless a rejected-records
+ * store keeps the record for the next sync instead (src/rejected/).
+ */
+export class StripeGaveUpError extends ConnectorError {
+  constructor(
+    message: string,
+    internalMessage: string,
+    /** True when the request was not repeated because, without an idempotency key, a repeat could apply it twice. */
+    readonly unsafeToRepeat: boolean,
+    readonly last: { status?: number; networkCode?: string; requestId?: string },
+  ) {
+    super({ failureType: 'transient_error', message, internalMessage });
+  }
+}
+
+function gaveUp(where: string, attempts: number, last: string, internal: string, unsafeToRepeat: boolean, detail: StripeGaveUpError['last']): ConnectorError {
   const tries = `${attempts} attempt${attempts === 1 ? '' : 's'}`;
   const why = unsafeToRepeat ? ' It was not retried: without an idempotency key, a repeat could apply it twice.' : '';
-  return transientError(`Stripe request ${where} failed after ${tries} (last: ${last}).${why}`, `${where}: ${internal}`);
+  return new StripeGaveUpError(`Stripe request ${where} failed after ${tries} (last: ${last}).${why}`, `${where}: ${internal}`, unsafeToRepeat, detail);
 }
 
 function scrubbed(error: ConnectorError, scrub: (text: string) => string): ConnectorError {

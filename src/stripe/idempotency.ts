@@ -16,6 +16,11 @@ export interface IdempotencyKeyInput {
   record: Record<string, unknown>;
   /** With source `field`: the dotted path of the field that holds the key. */
   field?: string;
+  /**
+   * Set when a record Stripe answered with a definite 4xx is sent again by a later sync (rejected-records
+   * store): a new key, since Stripe replays the stored refusal for the old one. Absent: the key is unchanged.
+   */
+  retry?: string;
 }
 
 export type IdempotencyKeyResult = { key?: string } | { error: string };
@@ -72,6 +77,7 @@ function keyFor(input: IdempotencyKeyInput, basis: string, value: unknown): stri
     resource: input.resource,
     basis,
     value,
+    ...(input.retry === undefined ? {} : { retry: input.retry }),
   };
   const hex = createHash('sha256').update(canonicalJson(parts)).digest('hex');
   const tag = input.operation.toLowerCase().replace(/[^a-z0-9_]+/g, '_').slice(0, 24) || 'op';
