@@ -212,7 +212,7 @@ export type SecretAccessKey = string;
  */
 export type RoleToAssume = string;
 /**
- * On (default): each sync first reads the stored rejections of its streams and sends the retryable ones again (429 or 5xx after every attempt, network errors, references not yet resolvable, webhooks not delivered under fail), and checks records refused before any request (validation, mapping) again under the current config at no request cost.
+ * On (default): after its own input, each sync sends the stored retryable records of its streams again (429 or 5xx after every attempt, network errors, references not yet resolvable), with the idempotency keys of their first attempt, and checks records refused before any request (validation, mapping) again under the current config at no request cost. A stored record superseded by a newer record with the same primary key is dropped.
  */
 export type RetryStoredRecords = boolean;
 /**

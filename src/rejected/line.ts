@@ -39,7 +39,7 @@ export interface StoredRejection {
 }
 
 /** Codes the connector gives refusals that a later sync may well get through. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['stripe_unavailable', 'rate_limited', 'network_error', 'reference_unresolved', 'webhook_not_delivered']);
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set(['stripe_unavailable', 'rate_limited', 'network_error', 'reference_unresolved', 'reference_rejected', 'webhook_not_delivered']);
 
 /**
  * Retryable: Stripe was unavailable (429 or 5xx after every attempt, or a network error), a referenced
