@@ -121,6 +121,7 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     meterEvents: meter?.write,
     references: mappers.resolver,
     onClose: async () => {
+      for (const mapper of mappers.values()) for (const line of mapper.report?.() ?? []) log('INFO', line);
       await meter?.close();
       meterClient?.close();
       client.close();

@@ -4,6 +4,7 @@ import { createManualMapper, manualConfigWarnings } from '../mapping/manual.js';
 import { assertOperationSupported } from '../mapping/resources.js';
 import { linkSettingsProblems } from '../mapping/link-settings.js';
 import { createTemplateMapper } from '../mapping/template.js';
+import { resolveStreamSettings } from '../config/stream-settings.js';
 import { checkWebhookUrl } from '../pipeline/responses.js';
 import { configError } from '../protocol/errors.js';
 import { storeSettings } from '../rejected/settings.js';
@@ -14,12 +15,16 @@ export function checkSettings(config: Config): string[] {
   const configuration = config.configuration;
   const notes: string[] = [];
   if (configuration.mode === 'manual') {
+    if ((config.stream_settings ?? []).length > 0) notes.push('stream_settings applies to template mode only and is ignored in manual mode (the body template places each field).');
     createManualMapper({ configuration, apiBaseUrl: config.api_base_url, idempotencyKey: () => ({}) });
     notes.push(...manualConfigWarnings(configuration));
   } else {
     const operation = configuration.operation ?? 'create';
     assertOperationSupported(configuration.resource_type, operation, configuration.matching_key ?? 'id');
-    createTemplateMapper({ resource: configuration.resource_type, operation, matchingKey: configuration.matching_key, recordPath: configuration.record_path, idempotencyKey: () => ({}) });
+    const base = { resource: configuration.resource_type, operation, matchingKey: configuration.matching_key, recordPath: configuration.record_path, idempotencyKey: () => ({}) };
+    createTemplateMapper(base);
+    // Each entry's `fields` targets against the configured resource (streams that name another destination object are checked by write, before it reads a line).
+    for (const entry of config.stream_settings ?? []) createTemplateMapper({ ...base, settings: resolveStreamSettings([entry], entry.stream, entry.namespace), stream: entry.stream });
     if (configuration.meter_events_api === 'v2_stream' && configuration.resource_type !== 'billing_meter_events') {
       notes.push('configuration.meter_events_api applies to billing_meter_events only and is ignored here.');
     }

@@ -12,6 +12,8 @@ import { executeExternalKey, externalCreateKey, knownIdKey, type ExternalKeyPlan
 import type { ExistingObjects } from '../resync/existing-objects.js';
 import type { KnownIds } from '../resync/key-table.js';
 import { planIndexed, runIndexed, type IndexedWrite } from '../resync/execute.js';
+import { STREAM_SETTING_DEFAULTS } from '../config/stream-settings.js';
+import { createRecordStages, type RecordStages, type StageSettings, type StageTally } from './stages/record-stages.js';
 
 export { assertOperationSupported } from './resources.js';
 
@@ -34,7 +36,18 @@ export interface TemplateMapperOptions {
   schemaChecks?: boolean;
   /** The stream's bulk read of existing objects (src/resync/): records are matched and compared in memory. */
   existing?: ExistingObjects;
+  /** The stream's `stream_settings` (renames, unmapped fields, conversion); the defaults when absent. */
+  settings?: StageSettings;
+  /** The stream's name, for log lines and config errors of its settings. */
+  stream?: string;
+  /** Logs once per stream (a dropped field's name). */
+  log?: (text: string) => void;
+  /** Conversions and dropped fields, shared by the stream's mappers (one per connected account). */
+  tally?: StageTally;
 }
+
+/** The template mapper, plus what its stages counted (conversions), for the end of the stream. */
+export type TemplateMapper = Mapper & { report: RecordStages['report'] };
 
 type Mapper = (data: Record<string, unknown>) => MapResult;
 type Body = Record<string, unknown>;
@@ -42,7 +55,7 @@ type Body = Record<string, unknown>;
 const MATCHING_KEY = /^[A-Za-z0-9_\-.]{1,40}$/;
 
 /** Checks the configuration (throws a config error) and returns the per-record mapper. */
-export function createTemplateMapper(options: TemplateMapperOptions): Mapper {
+export function createTemplateMapper(options: TemplateMapperOptions): TemplateMapper {
   const matchingKey = options.matchingKey?.trim() || 'id';
   if (!MATCHING_KEY.test(matchingKey)) {
     throw configError('matching_key must be 1 to 40 letters, digits, "_", "-" or "." (it becomes a Stripe metadata key).');
@@ -51,6 +64,14 @@ export function createTemplateMapper(options: TemplateMapperOptions): Mapper {
   const recordPath = (options.recordPath ?? '').trim();
   const steps = recordPath === '' ? [] : recordPath.split('.');
   if (steps.some((s) => s === '')) throw configError('record_path must be a dotted path such as payload.customer.');
+  const stages = createRecordStages({
+    definition,
+    settings: options.settings ?? STREAM_SETTING_DEFAULTS,
+    ownFields: definition.parent ? [matchingKey, definition.parent.param] : [matchingKey],
+    log: options.log,
+    stream: options.stream,
+    tally: options.tally,
+  });
   const context: Context = {
     definition,
     operation: options.operation,
@@ -63,10 +84,12 @@ export function createTemplateMapper(options: TemplateMapperOptions): Mapper {
     validate: options.schemaChecks === false ? () => undefined : validateBody,
   };
 
-  return (data) => {
+  const map: Mapper = (data) => {
     const picked = pickObject(data, steps, recordPath);
     if ('rejection' in picked) return rejected(picked.rejection);
-    const target = resolveTarget(definition, normalizeMetadata(picked.record));
+    const staged = stages.run(picked.record);
+    if ('rejection' in staged) return rejected(staged.rejection);
+    const target = resolveTarget(definition, normalizeMetadata(staged.body));
     if ('rejection' in target) return rejected(target.rejection);
     const keys = (label: string): { key?: string } | { rejection: Rejection } => {
       const derived = options.idempotencyKey(label, definition.name, data);
@@ -83,6 +106,7 @@ export function createTemplateMapper(options: TemplateMapperOptions): Mapper {
         return mapDelete(context, target, keys);
     }
   };
+  return Object.assign(map, { report: stages.report });
 }
 
 interface Context {

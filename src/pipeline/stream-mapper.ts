@@ -16,5 +16,7 @@ export interface StreamMapper {
   label: string;
   /** Set when the stream writes billing_meter_events through the v2 stream: record → event for the batcher. */
   toMeterEvent?: (data: Record<string, unknown>) => MeterEventResult;
+  /** Lines for the end of the stream (template mode: values converted per field). */
+  report?: () => string[];
 }
 

@@ -15,7 +15,8 @@ import { getResource } from '../mapping/resources.js';
 import { createExistingObjects, type ExistingObjects } from '../resync/existing-objects.js';
 import { listPlanFor } from '../resync/list-params.js';
 import { IdMemory, type KnownIds } from '../resync/key-table.js';
-import { unmatchedEntryWarnings } from '../config/stream-settings.js';
+import { resolveStreamSettings, unmatchedEntryWarnings } from '../config/stream-settings.js';
+import { createStageTally, type StageTally } from '../mapping/stages/record-stages.js';
 import { accountIds } from '../mapping/connect-account.js';
 import { accountMappers } from './account-mappers.js';
 import { linkedMapper, streamLinks } from './linked-mapper.js';
@@ -54,20 +55,22 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
     const link = links.get(stream)!;
     const origins = new KeyOrigins(runId);
     mappers.keyOrigins.set(streamScope(stream.stream.name, stream.stream.namespace), origins);
-    const base = mapperFor(config, stream, knownIds, origins, log);
-    const make = (account: string): StreamMapper => mapperFor(config, stream, accountIds(knownIds, account), origins, log, account);
+    // One tally of conversions and dropped fields per stream, whatever account a record writes to.
+    const tally = createStageTally();
+    const base = mapperFor(config, stream, knownIds, origins, log, tally);
+    const make = (account: string): StreamMapper => mapperFor(config, stream, accountIds(knownIds, account), origins, log, tally, account);
     let mapper = base;
     if (base.toMeterEvent && (link.accountField !== undefined || link.references.length > 0)) {
       throw configError(`Stream "${stream.stream.name}": stripe_account_field and references do not apply to meter events sent through the v2 meter event stream (one session acts on one account).`);
     }
     if (resolver && (link.references.length > 0 || link.provides)) mapper = linkedMapper(base, make, link, resolver, config.stripe_account);
     else if (link.accountField !== undefined) mapper = accountMappers(base, make, link.accountField, config.stripe_account);
-    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), mapper);
+    mappers.set(streamScope(stream.stream.name, stream.stream.namespace), { ...mapper, report: tally.report });
   }
   return mappers;
 }
 
-function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: KnownIds, origins: KeyOrigins, log: MapperLog, account?: string): StreamMapper {
+function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: KnownIds, origins: KeyOrigins, log: MapperLog, tally: StageTally, account?: string): StreamMapper {
   const source: IdempotencyKeySource = config.idempotency_key?.source ?? 'auto';
   const configuration = config.configuration;
   const manualTargetsObject = configuration.mode === 'manual' && (configuration.url.split('?', 1)[0] ?? '').includes('{message.');
@@ -101,6 +104,10 @@ function mapperFor(config: Config, stream: ConfiguredAirbyteStream, knownIds: Kn
     knownIds,
     schemaChecks: schemaChecksApply(config),
     existing: meterStream ? undefined : existingObjectsFor(config, account === undefined ? stream.stream.name : `${stream.stream.name} (account ${account})`, plan, log),
+    settings: resolveStreamSettings(config.stream_settings, stream.stream.name, stream.stream.namespace),
+    stream: stream.stream.name,
+    log: (text) => log('INFO', text),
+    tally,
   });
   if (!meterStream) return { map, label: `${plan.resource}/${plan.operation}` };
   const recordPath = (configuration.record_path ?? '').trim();
