@@ -2,6 +2,11 @@
 import type { DestinationCatalog, DestinationOperation } from '../generated/protocol.js';
 import { readResourceSchema, listResources, type ResourceDefinition, type TemplateOperation } from '../mapping/resources.js';
 import { SYNC_MODE_OF } from '../mapping/stream-plan.js';
+import { mappablePaths } from '../mapping/field-paths.js';
+import { METADATA_LIMITS } from '../mapping/stages/route-unmapped.js';
+
+/** How deep `discover` lists the paths a record field can map to (`shipping.address.line1` is 3). */
+export const MAPPABLE_DEPTH = 3;
 
 type Schema = Record<string, unknown>;
 
@@ -63,12 +68,24 @@ function pathFields(resource: ResourceDefinition): { properties: Schema; require
   return { properties: { [param]: { type: 'string', description: `The id of the parent ${parent} object (used in the path, not sent in the body).` } }, required: [param] };
 }
 
+/**
+ * The operation's fields, plus every path below them a record field may be named by (`address.city`,
+ * `items[0].price`, to depth 3) and `metadata.<key>` as a pattern, so a platform's mapping screen offers them.
+ */
 function objectSchema(props: Schema, requiredFields: string[]): Schema {
+  const paths: Schema = {};
+  for (const [path, schema] of mappablePaths({ type: 'object', properties: props }, MAPPABLE_DEPTH)) {
+    if (path.includes('.') || path.includes('[')) paths[path] = schema;
+  }
+  const metadataKeys = Object.hasOwn(props, 'metadata')
+    ? { patternProperties: { [`^metadata\\.[^\\[\\]]{1,${METADATA_LIMITS.keyLength}}$`]: { type: 'string', maxLength: METADATA_LIMITS.valueLength, description: 'One metadata key (metadata.<key>).' } } }
+    : {};
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     type: 'object',
     additionalProperties: false,
-    properties: props,
+    properties: { ...props, ...paths },
+    ...metadataKeys,
     ...(requiredFields.length > 0 ? { required: [...new Set(requiredFields)] } : {}),
   };
 }

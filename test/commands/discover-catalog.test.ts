@@ -3,6 +3,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildDestinationCatalog } from '../../src/commands/discover-catalog.js';
 import { listResources } from '../../src/mapping/resources.js';
+import { parsePath } from '../../src/mapping/field-paths.js';
 import { assertProtocolLines } from '../helpers/protocol-schema.js';
 
 const catalog = buildDestinationCatalog();
@@ -39,5 +40,30 @@ describe('buildDestinationCatalog', () => {
   it('gives schemas ajv can compile', () => {
     const ajv = new Ajv({ strict: false });
     for (const operation of catalog.operations) expect(() => ajv.compile(operation.json_schema)).not.toThrow();
+  });
+});
+
+describe('mappable paths in the destination catalog (#19)', () => {
+  const operation = (object: string, mode: string) => buildDestinationCatalog().operations.find((o) => o.object_name === object && o.sync_mode === mode)!;
+
+  it('offers leaves to depth 3, arrays as [0], and metadata.<key> as a pattern', () => {
+    const customers = operation('customers', 'append_dedup').json_schema as { properties: Record<string, unknown>; patternProperties: Record<string, unknown> };
+    expect(customers.properties).toHaveProperty(['address.city']);
+    expect(customers.properties).toHaveProperty(['shipping.address.line1']);
+    expect(customers.properties).toHaveProperty(['address']);
+    const [pattern] = Object.keys(customers.patternProperties);
+    expect(new RegExp(pattern!).test('metadata.crm_id')).toBe(true);
+    expect(new RegExp(pattern!).test(`metadata.${'k'.repeat(41)}`)).toBe(false);
+    expect(new RegExp(pattern!).test('metadata.a[b]')).toBe(false);
+    const subscriptions = operation('subscriptions', 'append').json_schema as { properties: Record<string, unknown> };
+    expect(subscriptions.properties).toHaveProperty(['items[0].price']);
+    expect(subscriptions.properties).toHaveProperty(['items[0].quantity']);
+  });
+
+  it('every listed path is one the mapper accepts', () => {
+    const customers = operation('customers', 'append').json_schema as { properties: Record<string, unknown> };
+    const paths = Object.keys(customers.properties).filter((p) => p.includes('.') || p.includes('['));
+    expect(paths.length).toBeGreaterThan(20);
+    for (const path of paths) expect(parsePath(path), path).toBeDefined();
   });
 });
