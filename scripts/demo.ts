@@ -90,10 +90,18 @@ try {
     // DEMO_API_BASE_URL sends a STRIPE_API_KEY demo to another Stripe-compatible base URL (a proxy, your own emulator).
     ...(emulator ? { api_base_url: emulator.url } : process.env.DEMO_API_BASE_URL ? { api_base_url: process.env.DEMO_API_BASE_URL } : {}),
     configuration: { mode: 'template', resource_type: 'customers', operation: 'create' },
-    // The second sync's prices name their product by its tier (metadata[tier] of the first sync's plans), not by id.
-    stream_settings: [{ stream: 'plan_prices', references: { product: { resource: 'products', matching_key: 'tier' } } }],
     on_record_error: 'skip',
     ...(s3 ? { rejected_records: s3.settings({ path_prefix: 'rejected/' }) } : {}),
+    stream_settings: [
+      // The second sync's prices name their product by its tier (metadata[tier] of the first sync's plans), not by id.
+      { stream: 'plan_prices', references: { product: { resource: 'products', matching_key: 'tier' } } },
+      // crm_contacts arrives as flat warehouse rows: renamed into Stripe paths, other columns kept as metadata.
+      {
+        stream: 'crm_contacts',
+        fields: { full_name: 'name', city: 'address.city', country: 'address.country', crm_id: 'metadata.crm_id' },
+        unmapped_fields: 'metadata',
+      },
+    ],
   };
   writeFileSync(configPath, JSON.stringify(config, null, 2), { mode: 0o600 });
   console.log(bold(emulator ? `A local Stripe emulator is listening on ${emulator.url} (test mode, 25 requests/s like a Stripe sandbox).` : 'Using your Stripe sandbox (STRIPE_API_KEY).'));
@@ -110,7 +118,7 @@ try {
     console.error(realKey ? '  Is STRIPE_API_KEY a valid test-mode key of your account, and can this machine reach Stripe?' : '  The local emulator did not answer as expected.');
     process.exitCode = 1;
   } else {
-    await connector('first sync: CRM contacts → customers, plans → products (upsert by id), with 3 bad rows', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
+    await connector('first sync: flat CRM contact rows → customers (renamed, extra columns as metadata), plans → products (upsert by id), with 3 bad rows', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));
     if (s3) await showStore(s3, 'The refused rows of the first sync, read back from the store (as `aws s3 cp ... - | gunzip | jq` would):');
     await connector('second sync: prices for those products, each naming its product by tier (a reference), with 1 bad row', ['write', '--config', configPath, '--catalog', packagePath('demo', 'second-catalog.json')], read('second-sync.jsonl'));
     if (s3) {

@@ -5,6 +5,7 @@ import { matchingKeys } from '../src/commands/discover-catalog.js';
 import { RESOURCE_EXAMPLES } from '../src/mapping/examples.js';
 import { listResources, readResourceSchema, schemasApiVersion, type ResourceDefinition } from '../src/mapping/resources.js';
 import { packagePath } from '../src/paths.js';
+import { mappablePaths } from '../src/mapping/field-paths.js';
 
 function deleteText(r: ResourceDefinition): string {
   const d = r.delete;
@@ -54,8 +55,12 @@ export function renderResourceDocs(): string {
     '  `stripe` package) before a request is spent; a refusal names the field path (`address.planet`, `items[0].quantity`) and',
     '  the rule, never the value. Unknown fields are refused at every depth, except inside free-form maps such as `metadata`.',
     '  Enums and types are checked where the API defines them. With another `api_version` pinned, these checks are off.',
-    '- Types are strict: `"1000"` is not an integer and `5` is not a string. The one leniency: numbers and booleans in',
-    '  `metadata` become strings (they encode to the same text).',
+    '- Fields may be named by their path (`address.city`, `items[0].price`, `metadata.crm_id`); `stream_settings` renames',
+    '  fields, keeps the ones that are not Stripe fields as metadata or drops them (user guide, "From warehouse rows").',
+    '- With `coerce_types` (on by default) values are converted where Stripe\'s meaning is unambiguous: integer and number',
+    '  text, `"true"`/`"false"`, numbers in string fields, and ISO 8601 date-times in the timestamp fields listed below.',
+    '  Otherwise types are strict: `"10.5"` is not an integer. Numbers and booleans in `metadata` become strings (they encode',
+    '  to the same text).',
     '- `null` unsets a field on update (sent as an empty value) where Stripe allows it, and is refused elsewhere; on create,',
     '  null fields are dropped.',
     '- Upsert accepts the fields of create and update: fields only create accepts (a price\'s `currency`) are used when the',
@@ -64,6 +69,26 @@ export function renderResourceDocs(): string {
     '- Meter events without `identifier` get one derived from their content (sha256), so a re-run is deduplicated by Stripe.',
     '- Delete sends only the id; other fields of the record are ignored.',
   );
+  lines.push(
+    '',
+    '## Timestamp fields',
+    '',
+    'The fields Stripe marks as Unix timestamps: `format: unix-time` in Stripe\'s 2023 OpenAPI spec (../shared), or a doc',
+    'comment of the pinned `stripe` package\'s types that says "Unix timestamp" or "seconds since the Unix epoch". With',
+    '`coerce_types` they also take ISO 8601 date-times and dates. Fields Stripe does not mark (for example a credit grant\'s',
+    '`effective_at` and `expires_at`) take Unix seconds only.',
+    '',
+    '| resource | timestamp fields (create and update) |',
+    '| --- | --- |',
+  );
+  for (const r of listResources()) {
+    const fields = new Set<string>();
+    for (const file of [r.createSchema, r.updateSchema]) {
+      if (!file) continue;
+      for (const [path, schema] of mappablePaths(readResourceSchema(file), 6)) if (isUnixTime(schema)) fields.add(path);
+    }
+    if (fields.size > 0) lines.push(`| ${r.name} | ${[...fields].sort().map((f) => `\`${f}\``).join(', ')} |`);
+  }
   lines.push('', '## Example records', '', '`$<resource>` stands for the id of an object of that resource, `$self` for the object itself.', '');
   for (const r of listResources()) {
     const examples = RESOURCE_EXAMPLES[r.name];
@@ -75,6 +100,11 @@ export function renderResourceDocs(): string {
     lines.push('```', '');
   }
   return lines.join('\n');
+}
+
+function isUnixTime(schema: Record<string, unknown>): boolean {
+  const branches = Array.isArray(schema['anyOf']) ? (schema['anyOf'] as Record<string, unknown>[]) : [schema];
+  return branches.some((b) => b['format'] === 'unix-time');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) writeFileSync(packagePath('docs', 'resources.md'), renderResourceDocs());

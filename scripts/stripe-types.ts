@@ -170,6 +170,7 @@ export class ParamsSchemaReader {
       const declaration = symbol.valueDeclaration ?? symbol.declarations?.[0];
       const propertyType = declaration ? this.checker.getTypeOfSymbolAtLocation(symbol, declaration) : this.checker.getTypeOfSymbol(symbol);
       properties[symbol.name] = this.convert(propertyType, inner);
+      if (UNIX_TIME_DOC.test(ts.displayPartsToString(symbol.getDocumentationComment(this.checker)))) markUnixTime(properties[symbol.name] as JsonObject);
       if (!(symbol.flags & ts.SymbolFlags.Optional)) required.push(symbol.name);
     }
     const index = this.checker.getIndexInfosOfType(type).find((i) => i.keyType.flags & ts.TypeFlags.String);
@@ -217,6 +218,20 @@ export class ParamsSchemaReader {
     if (clearable && !openString) branches.push({ type: 'string', enum: [''] });
     if (branches.length === 0) return {};
     return branches.length === 1 ? branches[0]! : { anyOf: branches };
+  }
+}
+
+/** How the types' doc comments say a number is a Unix timestamp ("Unix timestamp", "seconds since the Unix epoch"). */
+const UNIX_TIME_DOC = /\bUnix timestamp|seconds since the Unix epoch/i;
+
+/** A number (or a union's number branch) documented as a Unix timestamp: an integer with `format: unix-time`. */
+function markUnixTime(schema: JsonObject): void {
+  const targets = Array.isArray(schema['anyOf']) ? (schema['anyOf'] as JsonObject[]) : [schema];
+  for (const target of targets) {
+    if ((target['type'] === 'number' || target['type'] === 'integer') && target['enum'] === undefined) {
+      target['type'] = 'integer';
+      target['format'] = 'unix-time';
+    }
   }
 }
 

@@ -103,11 +103,11 @@ export function isTimeZone(name: string): boolean {
 }
 
 /**
- * Entries that name a stream the catalog does not hold: a warning each (with the closest stream name),
- * not an error, since a catalog may select only some of the streams a config is written for.
+ * Entries that name a stream the catalog does not hold: a note each, not an error, since one config may
+ * serve catalogs that select different streams. A note with a close stream name (a likely typo) is a warning.
  */
-export function unmatchedEntryWarnings(entries: readonly StreamSettings[] | undefined, streams: readonly { name: string; namespace?: string | null }[]): string[] {
-  const warnings: string[] = [];
+export function unmatchedEntryWarnings(entries: readonly StreamSettings[] | undefined, streams: readonly { name: string; namespace?: string | null }[]): Array<{ text: string; likelyTypo: boolean }> {
+  const warnings: Array<{ text: string; likelyTypo: boolean }> = [];
   (entries ?? []).forEach((entry, i) => {
     if (entry.stream === EVERY_STREAM) return;
     const matches = streams.some((s) => s.name === entry.stream && (entry.namespace === undefined || entry.namespace === (s.namespace ?? undefined)));
@@ -116,7 +116,7 @@ export function unmatchedEntryWarnings(entries: readonly StreamSettings[] | unde
     const elsewhere = [...new Set(streams.filter((s) => s.name === entry.stream).map((s) => s.namespace ?? '(none)'))];
     const guess = elsewhere.length > 0 ? undefined : closestName(entry.stream, new Set(streams.map((s) => s.name)));
     const hint = elsewhere.length > 0 ? ` (the catalog holds it in namespace ${elsewhere.map((n) => `"${n}"`).join(', ')})` : guess === undefined ? '' : ` (did you mean "${guess}"?)`;
-    warnings.push(`stream_settings[${i}] names stream "${entry.stream}"${where}, which this sync's catalog does not hold; the entry is not used${hint}.`);
+    warnings.push({ text: `stream_settings[${i}] names stream "${entry.stream}"${where}, which this sync's catalog does not hold; the entry is not used${hint}.`, likelyTypo: hint !== '' });
   });
   return warnings;
 }

@@ -50,7 +50,7 @@ export function buildStreamMappers(config: Config, catalog: ConfiguredAirbyteCat
       })
     : undefined;
   if (resolver) mappers.resolver = resolver;
-  for (const warning of unmatchedEntryWarnings(config.stream_settings, catalog.streams.map((s) => s.stream))) log('WARN', warning);
+  for (const note of unmatchedEntryWarnings(config.stream_settings, catalog.streams.map((s) => s.stream))) log(note.likelyTypo ? 'WARN' : 'INFO', note.text);
   for (const stream of catalog.streams) {
     const link = links.get(stream)!;
     const origins = new KeyOrigins(runId);

@@ -72,12 +72,14 @@ describe('stream_settings in the config', () => {
     expect(validateConfig(base([{ stream: 'contacts', namespace: 'eu' }, { stream: 'contacts', namespace: 'us' }, { stream: 'contacts' }])).ok).toBe(true);
   });
 
-  it('an entry for a stream the catalog lacks is a warning with the closest name, never an error', () => {
+  it('an entry for a stream the catalog lacks is a note (a warning when a close name suggests a typo), never an error', () => {
     const warnings = unmatchedEntryWarnings([{ stream: 'contact' }, { stream: '*' }, { stream: 'orders', namespace: 'eu' }, { stream: 'orders' }], [{ name: 'contacts' }, { name: 'orders', namespace: 'us' }]);
-    expect(warnings).toEqual([
+    expect(warnings.map((w) => w.text)).toEqual([
       'stream_settings[0] names stream "contact", which this sync\'s catalog does not hold; the entry is not used (did you mean "contacts"?).',
       'stream_settings[2] names stream "orders" in namespace "eu", which this sync\'s catalog does not hold; the entry is not used (the catalog holds it in namespace "us").',
     ]);
+    expect(warnings.map((w) => w.likelyTypo)).toEqual([true, true]);
+    expect(unmatchedEntryWarnings([{ stream: 'invoices' }], [{ name: 'contacts' }])).toEqual([{ text: expect.stringContaining('"invoices"'), likelyTypo: false }]);
   });
 
   it('write refuses a duplicate entry with a config_error before reading any input', async () => {

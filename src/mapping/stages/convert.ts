@@ -92,87 +92,90 @@ const BOOLEAN_TEXT = /^(?:true|false)$/i;
  */
 export function convertTypes(body: Body, types: FieldType, context: ConversionContext): { body: Body } | { rejection: Rejection } {
   const result = convertObject(body, types, '', '', context);
-  return 'rejection' in result ? result : { body: result.value as Body };
+  return result instanceof Refused ? { rejection: result.rejection } : { body: result as Body };
 }
 
-type Converted = { value: unknown } | { rejection: Rejection };
+/** A value that cannot be what its field wants (a class, so the walk allocates nothing when all is well). */
+class Refused {
+  constructor(readonly rejection: Rejection) {}
+}
 
 /** `path` names the value in messages (`items[2].quantity`), `field` counts it (`items[].quantity`). */
-function convertObject(object: Body, type: FieldType, path: string, field: string, context: ConversionContext): Converted {
+function convertObject(object: Body, type: FieldType, path: string, field: string, context: ConversionContext): unknown {
   const properties = type.properties;
-  if (!properties) return { value: object };
+  if (!properties) return object;
   let copy: Body | undefined;
   for (const name in object) {
     const fieldType = properties.get(name);
     if (!fieldType) continue;
     const value = object[name];
     if (value === null || value === undefined) continue;
+    // Right type already: nothing to build, not even the path.
+    if (typeof value === 'string' ? fieldType.openString : typeof value === 'boolean' ? true : typeof value === 'number' ? fieldType.number || (fieldType.integer && Number.isInteger(value)) : false) continue;
     const result = convertValue(value, fieldType, path === '' ? name : `${path}.${name}`, field === '' ? name : `${field}.${name}`, context);
-    if ('rejection' in result) return result;
-    if (result.value !== value) (copy ??= { ...object })[name] = result.value;
+    if (result instanceof Refused) return result;
+    if (result !== value) (copy ??= { ...object })[name] = result;
   }
-  return { value: copy ?? object };
+  return copy ?? object;
 }
 
-function convertValue(value: unknown, type: FieldType, path: string, field: string, context: ConversionContext): Converted {
+function convertValue(value: unknown, type: FieldType, path: string, field: string, context: ConversionContext): unknown {
   switch (typeof value) {
     case 'string':
       return fromText(value, type, path, field, context);
     case 'number':
-      if (type.number || (type.integer && Number.isInteger(value))) return { value };
+      if (type.number || (type.integer && Number.isInteger(value))) return value;
       if ((type.openString || type.stringEnum?.has(String(value))) && Number.isFinite(value)) {
         const text = String(value);
-        if (/e/i.test(text)) return { value };
+        if (/e/i.test(text)) return value;
         context.converted(field, 'from a number');
-        return { value: text };
+        return text;
       }
-      return { value };
+      return value;
     case 'object': {
-      if (value === null) return { value };
+      if (value === null) return value;
       if (Array.isArray(value)) {
-        if (!type.items) return { value };
+        if (!type.items) return value;
         let copy: unknown[] | undefined;
         for (let i = 0; i < value.length; i++) {
-          const item = value[i];
+          const item: unknown = value[i];
           if (item === null || item === undefined) continue;
           const result = convertValue(item, type.items, `${path}[${i}]`, `${field}[]`, context);
-          if ('rejection' in result) return result;
-          if (result.value !== item) (copy ??= [...value])[i] = result.value;
+          if (result instanceof Refused) return result;
+          if (result !== item) (copy ??= [...value])[i] = result;
         }
-        return { value: copy ?? value };
+        return copy ?? value;
       }
       return convertObject(value as Body, type, path, field, context);
     }
     default:
-      return { value };
+      return value;
   }
 }
 
-function fromText(text: string, type: FieldType, path: string, field: string, context: ConversionContext): Converted {
-  if (type.openString || type.stringEnum?.has(text)) return { value: text };
+function fromText(text: string, type: FieldType, path: string, field: string, context: ConversionContext): unknown {
+  if (type.openString || type.stringEnum?.has(text)) return text;
   if (type.integer && INTEGER_TEXT.test(text)) {
     const n = Number(text);
-    if (Number.isSafeInteger(n)) {
-      context.converted(field, 'from text');
-      return { value: n };
-    }
-    return { value: text };
+    if (!Number.isSafeInteger(n)) return text;
+    context.converted(field, 'from text');
+    return n;
   }
   if (type.unixTime) {
     const seconds = isoToUnixSeconds(text, context.zone);
     if (seconds === undefined) {
-      return { rejection: { code: 'invalid_field', param: path, reason: `field "${path}" is a timestamp: it takes Unix seconds, an ISO 8601 date-time (2026-12-31T00:00:00Z) or a date (2026-12-31)` } };
+      return new Refused({ code: 'invalid_field', param: path, reason: `field "${path}" is a timestamp: it takes Unix seconds, an ISO 8601 date-time (2026-12-31T00:00:00Z) or a date (2026-12-31)` });
     }
     context.converted(field, 'from ISO 8601');
-    return { value: seconds };
+    return seconds;
   }
   if (type.number && NUMBER_TEXT.test(text)) {
     context.converted(field, 'from text');
-    return { value: Number(text) };
+    return Number(text);
   }
   if (type.boolean && BOOLEAN_TEXT.test(text)) {
     context.converted(field, 'from text');
-    return { value: text.toLowerCase() === 'true' };
+    return text.toLowerCase() === 'true';
   }
-  return { value: text };
+  return text;
 }

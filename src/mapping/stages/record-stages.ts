@@ -83,11 +83,12 @@ export function createRecordStages(options: RecordStageOptions): RecordStages {
   };
   return {
     run(record) {
-      const renamed = renameFields(record, fields, own);
+      // Each stage answers its input object itself when it has nothing to do (the common case).
+      const renamed = fields.size === 0 ? { body: record } : renameFields(record, fields, own);
       if ('rejection' in renamed) return renamed;
       const assembled = assemblePaths(renamed.body);
       if ('rejection' in assembled) return assembled;
-      const routed = routeUnmapped(assembled.body, known, settings.unmapped_fields, drop);
+      const routed = settings.unmapped_fields === 'reject' ? assembled : routeUnmapped(assembled.body, known, settings.unmapped_fields, drop);
       if ('rejection' in routed) return routed;
       const converted = types ? convertTypes(routed.body, types, context) : routed;
       if ('rejection' in converted) return converted;

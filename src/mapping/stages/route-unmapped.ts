@@ -51,17 +51,19 @@ export function routeUnmapped(body: Body, known: ReadonlySet<string>, policy: Un
 export function metadataLimitRejection(body: Body): Rejection | undefined {
   const metadata = body['metadata'];
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) return undefined;
-  const keys = Object.keys(metadata);
-  if (keys.length > METADATA_LIMITS.keys) {
-    return { code: 'metadata_limit', param: 'metadata', reason: `metadata would hold ${keys.length} keys; Stripe allows at most ${METADATA_LIMITS.keys}` };
-  }
-  for (const key of keys) {
+  let count = 0;
+  for (const key in metadata) {
+    count += 1;
     if (key.includes('[') || key.includes(']')) return { code: 'metadata_limit', param: `metadata.${key}`, reason: `metadata key "${key}" holds a square bracket, which Stripe does not allow in keys` };
-    if ([...key].length > METADATA_LIMITS.keyLength) return { code: 'metadata_limit', param: `metadata.${key}`, reason: `metadata key "${key}" is ${[...key].length} characters long; Stripe allows at most ${METADATA_LIMITS.keyLength}` };
+    // UTF-16 length is at least the character count: only a long key needs counting.
+    if (key.length > METADATA_LIMITS.keyLength && [...key].length > METADATA_LIMITS.keyLength) {
+      return { code: 'metadata_limit', param: `metadata.${key}`, reason: `metadata key "${key}" is ${[...key].length} characters long; Stripe allows at most ${METADATA_LIMITS.keyLength}` };
+    }
     const value = (metadata as Body)[key];
     if (typeof value === 'string' && value.length > METADATA_LIMITS.valueLength && [...value].length > METADATA_LIMITS.valueLength) {
       return { code: 'metadata_limit', param: `metadata.${key}`, reason: `the value of metadata key "${key}" is ${[...value].length} characters long; Stripe allows at most ${METADATA_LIMITS.valueLength}` };
     }
   }
+  if (count > METADATA_LIMITS.keys) return { code: 'metadata_limit', param: 'metadata', reason: `metadata would hold ${count} keys; Stripe allows at most ${METADATA_LIMITS.keys}` };
   return undefined;
 }
