@@ -75,7 +75,7 @@ function pathFields(resource: ResourceDefinition): { properties: Schema; require
 function objectSchema(props: Schema, requiredFields: string[]): Schema {
   const paths: Schema = {};
   for (const [path, schema] of mappablePaths({ type: 'object', properties: props }, MAPPABLE_DEPTH)) {
-    if (path.includes('.') || path.includes('[')) paths[path] = schema;
+    if ((path.includes('.') || path.includes('[')) && isLeaf(schema)) paths[path] = schema;
   }
   const metadataKeys = Object.hasOwn(props, 'metadata')
     ? { patternProperties: { [`^metadata\\.[^\\[\\]]{1,${METADATA_LIMITS.keyLength}}$`]: { type: 'string', maxLength: METADATA_LIMITS.valueLength, description: 'One metadata key (metadata.<key>).' } } }
@@ -88,6 +88,12 @@ function objectSchema(props: Schema, requiredFields: string[]): Schema {
     ...metadataKeys,
     ...(requiredFields.length > 0 ? { required: [...new Set(requiredFields)] } : {}),
   };
+}
+
+/** A schema no branch of which is an object with properties or an array of them (those are listed by their leaves). */
+function isLeaf(schema: Schema): boolean {
+  const branches = Array.isArray(schema['anyOf']) ? (schema['anyOf'] as Schema[]) : [schema];
+  return branches.every((b) => b['properties'] === undefined && !(b['type'] === 'array' && typeof b['items'] === 'object' && (b['items'] as Schema)['properties'] !== undefined));
 }
 
 const properties = (schema: Schema | undefined): Schema => (schema?.['properties'] as Schema | undefined) ?? {};
