@@ -122,7 +122,7 @@ try {
     if (s3) await showStore(s3, 'The refused rows of the first sync, read back from the store (as `aws s3 cp ... - | gunzip | jq` would):');
     await connector('second sync: prices for those products, each naming its product by tier (a reference), with 1 bad row', ['write', '--config', configPath, '--catalog', packagePath('demo', 'second-catalog.json')], read('second-sync.jsonl'));
     if (s3) {
-      await connector('a sync with one of the refused rows fixed at the source (C-1009 now has a name and no unknown field): it supersedes the stored copy, and the other stored rows are checked again', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('fixed-row.jsonl'));
+      await connector('a sync with one of the refused rows fixed at the source (C-1009 no longer fills address.city twice): it supersedes the stored copy, and the other stored rows are checked again', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('fixed-row.jsonl'));
       await showStore(s3, 'The store after that sync (C-1009 is gone; the others were refused again, attempt 2):');
     }
     await connector('the first sync again: idempotency keys make the re-run create nothing new', ['write', '--config', configPath, '--catalog', packagePath('demo', 'first-catalog.json')], read('first-sync.jsonl'));

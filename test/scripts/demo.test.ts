@@ -51,7 +51,7 @@ describe('npm run demo', () => {
     expect(r.stdout).toContain('CHECK SUCCEEDED');
     expect(r.stdout).toContain('Sync summary');
     // The bad rows land in the local S3 store; the re-run with C-1009 fixed drops its stored copy and re-checks the others.
-    expect(r.stdout).toMatch(/crm_contacts \["C-1009"\]: validation_failed on favourite_colour, retryable false, attempt 1/);
+    expect(r.stdout).toMatch(/crm_contacts \["C-1009"\]: invalid_field on address\.city, retryable false, attempt 1/);
     expect(r.stdout).toContain('1 stored record(s) dropped: a newer record with the same primary key arrived in this sync.');
     expect(r.stdout).toMatch(/crm_contacts \["C-1010"\]: validation_failed on email, retryable false, attempt 2/);
     expect(leftovers()).toEqual([]);
