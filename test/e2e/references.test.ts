@@ -1,23 +1,9 @@
 // Acceptance of issue 20 over real HTTP: references by external key, related streams in one sync, Connect per record.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../integration_tests/emulator/server.js';
-import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulatorBehindProxy } from '../helpers/counting-proxy.js';
 import { recordLine, stateLine, writeToEmulator, type StreamSpec } from '../helpers/write-run.js';
 
-let emulator: Emulator;
-let proxy: CountingProxy;
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimit: null, connectedAccounts: ['acct_One1', 'acct_Two2', 'acct_Three3'] });
-  proxy = await startCountingProxy(emulator.url);
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await emulator?.stop();
-});
-beforeEach(() => {
-  emulator.reset();
-  proxy.reset();
-});
+const env = useEmulatorBehindProxy({ rateLimit: null, connectedAccounts: ['acct_One1', 'acct_Two2', 'acct_Three3'] });
 
 const catalogStreams: StreamSpec[] = [
   { name: 'products', destination_object_name: 'products', destination_sync_mode: 'append_dedup', primary_key: [['sku']] },
@@ -36,25 +22,25 @@ const product = (i: number) => recordLine('products', { sku: `SKU-${i}`, name: `
 const price = (i: number, j: number) => recordLine('prices', { price_code: `P-${i}-${j}`, product: `SKU-${i}`, currency: 'usd', unit_amount: 100 * (i + 1) + j });
 
 async function sync(messages: object[], options: { streams?: StreamSpec[]; config?: Record<string, unknown> } = {}) {
-  proxy.reset();
-  const result = await writeToEmulator({ url: proxy.url, config: options.config ?? config(), streams: options.streams ?? catalogStreams, messages });
+  env.proxy.reset();
+  const result = await writeToEmulator({ url: env.proxy.url, config: options.config ?? config(), streams: options.streams ?? catalogStreams, messages });
   expect(result.code, result.stdout.slice(-3000)).toBe(0);
   const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
-  return { result, logs, posts: proxy.count('POST'), gets: proxy.count('GET'), requests: [...proxy.requests] };
+  return { result, logs, posts: env.proxy.count('POST'), gets: env.proxy.count('GET'), requests: [...env.proxy.requests] };
 }
 
 /** Every price is attached to the product holding its SKU, and no request carried a SKU where an id belongs. */
 function expectAttached(productCount: number, pricesPer: number): void {
-  const products = emulator.objects('products');
+  const products = env.emulator.objects('products');
   expect(products).toHaveLength(productCount);
   const idOfSku = new Map(products.map((p) => [(p.metadata as Record<string, string>)['sku'], p.id]));
-  const prices = emulator.objects('prices');
+  const prices = env.emulator.objects('prices');
   expect(prices).toHaveLength(productCount * pricesPer);
   for (const p of prices) {
     const [, i] = /^P-(\d+)-\d+$/.exec((p.metadata as Record<string, string>)['price_code']!)!;
     expect(p['product']).toBe(idOfSku.get(`SKU-${i}`));
   }
-  const bodies = emulator.requestLog().map((r) => r.body ?? '');
+  const bodies = env.emulator.requestLog().map((r) => r.body ?? '');
   expect(bodies.filter((b) => /(^|&)product=SKU/.test(b))).toEqual([]);
 }
 
@@ -76,7 +62,7 @@ describe('one sync of products and the prices that reference them by SKU', () =>
     const interleaved = Array.from({ length: 50 }, (_, i) => [product(i), price(i, 0), price(i, 1), price(i, 2)]).flat();
     await sync([...interleaved, stateLine('prices', 1)]);
     expectAttached(50, 3);
-    emulator.reset();
+    env.emulator.reset();
     // The other way round: each price arrives before the product it names, so it waits for that record.
     const backwards = Array.from({ length: 50 }, (_, i) => [price(i, 0), price(i, 1), price(i, 2), product(i)]).flat();
     const run = await sync([...backwards, stateLine('prices', 1)]);
@@ -88,8 +74,8 @@ describe('one sync of products and the prices that reference them by SKU', () =>
   it('more prices than the in-flight bound (1,000) ahead of their product: they wait outside the bound, no deadlock', async () => {
     const many = Array.from({ length: 1_200 }, (_, n) => recordLine('prices', { price_code: `M-${n}`, product: 'SKU-0', currency: 'usd', unit_amount: 100 + n }));
     const run = await sync([stateLine('prices', 1), ...many, stateLine('prices', 2), product(0), stateLine('prices', 3)]);
-    const id = emulator.objects('products')[0]!.id;
-    expect(emulator.objects('prices').filter((p) => p['product'] === id)).toHaveLength(1_200);
+    const id = env.emulator.objects('products')[0]!.id;
+    expect(env.emulator.objects('prices').filter((p) => p['product'] === id)).toHaveLength(1_200);
     // States still wait for every record before them.
     const states = run.result.messages.filter((m) => m.type === 'STATE').map((m) => m.state.stream.stream_state.cursor);
     expect(states).toEqual([1, 2, 3]);
@@ -104,9 +90,9 @@ describe('one sync of products and the prices that reference them by SKU', () =>
     const gets = second.requests.filter((r) => r.method === 'GET').map((r) => r.path);
     expect(gets.filter((p) => p === '/v1/products')).toHaveLength(1);
     expect(gets.filter((p) => p !== '/v1/products' && p !== '/v1/prices')).toEqual([]);
-    expect(emulator.objects('prices')).toHaveLength(180);
-    const idOfSku = new Map(emulator.objects('products').map((p) => [(p.metadata as Record<string, string>)['sku'], p.id]));
-    for (const p of emulator.objects('prices').filter((o) => /-[34]$/.test(String((o.metadata as Record<string, string>)['price_code'])))) {
+    expect(env.emulator.objects('prices')).toHaveLength(180);
+    const idOfSku = new Map(env.emulator.objects('products').map((p) => [(p.metadata as Record<string, string>)['sku'], p.id]));
+    for (const p of env.emulator.objects('prices').filter((o) => /-[34]$/.test(String((o.metadata as Record<string, string>)['price_code'])))) {
       const [, i] = /^P-(\d+)-/.exec((p.metadata as Record<string, string>)['price_code']!)!;
       expect(p['product']).toBe(idOfSku.get(`SKU-${i}`));
     }
@@ -124,14 +110,14 @@ describe('keys that resolve to nothing or to several objects', () => {
 
   it('with the products stream in the sync, an SKU that never arrives is refused at the end of the input', async () => {
     const run = await sync([price(7, 0), product(1)]);
-    expect(emulator.objects('prices')).toHaveLength(0);
+    expect(env.emulator.objects('prices')).toHaveLength(0);
     expect(run.logs.some((l) => /reference_unresolved on product/.test(l))).toBe(true);
     expect(run.logs).toContain('Stream "prices": 1 record: 1 rejected.');
   });
 
   it('refuses a price whose SKU two products hold, naming both ids', async () => {
-    const a = await fetch(`${emulator.url}/v1/products`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'name=A&metadata[sku]=SKU-2' }).then((r) => r.json() as Promise<{ id: string }>);
-    const b = await fetch(`${emulator.url}/v1/products`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'name=B&metadata[sku]=SKU-2' }).then((r) => r.json() as Promise<{ id: string }>);
+    const a = await fetch(`${env.emulator.url}/v1/products`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'name=A&metadata[sku]=SKU-2' }).then((r) => r.json() as Promise<{ id: string }>);
+    const b = await fetch(`${env.emulator.url}/v1/products`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'name=B&metadata[sku]=SKU-2' }).then((r) => r.json() as Promise<{ id: string }>);
     const run = await sync([price(2, 0)], { streams: [catalogStreams[1]!] });
     expect(run.posts).toBe(0);
     const warning = run.logs.find((l) => l.includes('reference_ambiguous'))!;
@@ -178,9 +164,9 @@ describe('subscriptions referencing customers by crm_id and prices by price_code
       recordLine('subscriptions', { contract_id: 'k-2', customer: 'crm-2', items: [{ price: 'R-0-0' }] }),
     ];
     await sync(messages, { streams, config: config({ stream_settings: settings }) });
-    const customerOf = new Map(emulator.objects('customers').map((c) => [(c.metadata as Record<string, string>)['crm_id'], c.id]));
-    const priceOf = new Map(emulator.objects('prices').map((p) => [(p.metadata as Record<string, string>)['price_code'], p.id]));
-    const subscriptions = new Map(emulator.objects('subscriptions').map((s) => [(s.metadata as Record<string, string>)['contract_id'], s]));
+    const customerOf = new Map(env.emulator.objects('customers').map((c) => [(c.metadata as Record<string, string>)['crm_id'], c.id]));
+    const priceOf = new Map(env.emulator.objects('prices').map((p) => [(p.metadata as Record<string, string>)['price_code'], p.id]));
+    const subscriptions = new Map(env.emulator.objects('subscriptions').map((s) => [(s.metadata as Record<string, string>)['contract_id'], s]));
     expect(subscriptions.size).toBe(3);
     expect(subscriptions.get('k-1')!['customer']).toBe(customerOf.get('crm-1'));
     const items = (s: Record<string, unknown>) => JSON.stringify(s['items']);
@@ -208,12 +194,12 @@ describe('Stripe Connect per record', () => {
       expected.get(data.acct)!.add(`${data.crm_id}:${data.name}`);
     });
     for (const account of accounts) {
-      const held = emulator.objects('customers', account).map((c) => `${(c.metadata as Record<string, string>)['crm_id']}:${String(c['name'])}`);
+      const held = env.emulator.objects('customers', account).map((c) => `${(c.metadata as Record<string, string>)['crm_id']}:${String(c['name'])}`);
       expect(new Set(held)).toEqual(expected.get(account));
       expect(held).toHaveLength(expected.get(account)!.size);
     }
-    expect(emulator.count('customers')).toBe(0);
-    const log = emulator.requestLog();
+    expect(env.emulator.count('customers')).toBe(0);
+    const log = env.emulator.requestLog();
     expect(log.filter((r) => (r.body ?? '').includes('acct'))).toEqual([]);
     expect(new Set(log.map((r) => r.account))).toEqual(new Set(accounts));
 
@@ -233,7 +219,7 @@ describe('Stripe Connect per record', () => {
     );
     expect(run.logs.some((l) => /invalid_field on acct/.test(l))).toBe(true);
     expect(run.logs.some((l) => /account_invalid/.test(l))).toBe(true);
-    expect(emulator.count('customers', 'acct_Two2')).toBe(1);
+    expect(env.emulator.count('customers', 'acct_Two2')).toBe(1);
   });
 });
 
@@ -245,7 +231,7 @@ describe('cost', () => {
     for (let i = 0; i < N; i += 50) {
       await Promise.all(
         Array.from({ length: 50 }, (_, k) =>
-          fetch(`${emulator.url}/v1/products`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded' }, body: `name=P${i + k}&metadata[sku]=SKU-${i + k}` }),
+          fetch(`${env.emulator.url}/v1/products`, { method: 'POST', headers: { Authorization: 'Bearer sk_test_x', 'Content-Type': 'application/x-www-form-urlencoded' }, body: `name=P${i + k}&metadata[sku]=SKU-${i + k}` }),
         ),
       );
     }

@@ -1,24 +1,10 @@
 // Acceptance of issue 19 over real HTTP: flat warehouse rows land as Stripe objects through stream_settings
 // (renames, unmapped fields to metadata, conversions) or dotted column names, and re-run unchanged.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../../integration_tests/emulator/server.js';
-import { startCountingProxy, type CountingProxy } from '../helpers/counting-proxy.js';
+import { describe, expect, it } from 'vitest';
+import { useEmulatorBehindProxy } from '../helpers/counting-proxy.js';
 import { recordLine, stateLine, writeToEmulator } from '../helpers/write-run.js';
 
-let emulator: Emulator;
-let proxy: CountingProxy;
-beforeAll(async () => {
-  emulator = await startEmulator({ rateLimit: null, checkReferences: false });
-  proxy = await startCountingProxy(emulator.url);
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await emulator?.stop();
-});
-beforeEach(() => {
-  emulator.reset();
-  proxy.reset();
-});
+const env = useEmulatorBehindProxy({ rateLimit: null, checkReferences: false });
 
 const N = 500;
 const PLANS = ['free', 'pro', 'team'];
@@ -46,16 +32,16 @@ const customersConfig = (settings: Record<string, unknown> | undefined) => ({
 });
 
 async function sync(config: Record<string, unknown>, rows: Record<string, unknown>[], stream = 'contacts') {
-  proxy.reset();
+  env.proxy.reset();
   const messages = [...rows.map((r) => recordLine(stream, r)), stateLine(stream, 1)];
-  const result = await writeToEmulator({ url: proxy.url, config, streams: [{ name: stream }], messages });
+  const result = await writeToEmulator({ url: env.proxy.url, config, streams: [{ name: stream }], messages });
   expect(result.code, result.stdout.slice(-3000)).toBe(0);
   const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
-  return { result, logs, posts: proxy.count('POST') };
+  return { result, logs, posts: env.proxy.count('POST') };
 }
 
 function expectContacts(): void {
-  const stored = emulator.objects('customers');
+  const stored = env.emulator.objects('customers');
   expect(stored).toHaveLength(N);
   const byKey = new Map(stored.map((c) => [(c['metadata'] as Record<string, string>)['crm_id'], c]));
   for (const i of [0, 1, 250, 499]) {
@@ -77,14 +63,14 @@ describe('warehouse rows in (500 contacts upserted by crm_id)', () => {
     expectContacts();
     expect(first.logs).toContain('stream "contacts": converted 500 values of phone from a number');
     expect(first.logs.filter((l) => l.includes('converted'))).toHaveLength(1);
-    const onTheWire = emulator.requestLog().find((r) => r.method === 'POST')!;
+    const onTheWire = env.emulator.requestLog().find((r) => r.method === 'POST')!;
     expect(decodeURIComponent(onTheWire.body ?? '')).toContain('address[city]=');
     expect(decodeURIComponent(onTheWire.body ?? '')).toContain('metadata[plan]=');
 
     const second = await sync(config, rows);
     expect(second.posts).toBe(0);
     expect(second.logs).toContain('Stream "contacts": 500 records: 500 unchanged.');
-    expect(emulator.count('customers')).toBe(N);
+    expect(env.emulator.count('customers')).toBe(N);
   });
 
   it('with dotted column names instead of fields: the same objects', async () => {
@@ -101,30 +87,30 @@ describe('unmapped fields', () => {
   });
 
   it('reject (the default) still refuses the record, naming the field and not its value', async () => {
-    proxy.reset();
-    const result = await writeToEmulator({ url: proxy.url, config: createConfig(), streams: [{ name: 'contacts' }], messages: rows.map((r) => recordLine('contacts', r)) });
+    env.proxy.reset();
+    const result = await writeToEmulator({ url: env.proxy.url, config: createConfig(), streams: [{ name: 'contacts' }], messages: rows.map((r) => recordLine('contacts', r)) });
     const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
     expect(logs.some((l) => l.includes('unknown field "crm_id"'))).toBe(true);
     expect(logs.join('\n')).not.toContain('crm-1');
-    expect(emulator.count('customers')).toBe(0);
+    expect(env.emulator.count('customers')).toBe(0);
   });
 
   it('ignore drops the fields and names each once, never its values', async () => {
     const many = Array.from({ length: 20 }, (_, i) => ({ crm_id: `crm-${i}`, email: `p${i}@example.com`, plan: 'pro' }));
     const { logs } = await sync(createConfig({ unmapped_fields: 'ignore' }), many);
-    expect(emulator.count('customers')).toBe(20);
+    expect(env.emulator.count('customers')).toBe(20);
     expect(logs.filter((l) => l.includes('dropping field "crm_id"'))).toHaveLength(1);
     expect(logs.filter((l) => l.includes('dropping field "plan"'))).toHaveLength(1);
     expect(logs.join('\n')).not.toMatch(/crm-\d/);
-    expect(emulator.objects('customers').every((c) => Object.keys((c['metadata'] as object | undefined) ?? {}).length === 0)).toBe(true);
+    expect(env.emulator.objects('customers').every((c) => Object.keys((c['metadata'] as object | undefined) ?? {}).length === 0)).toBe(true);
   });
 
   it('metadata: a record that would put 51 keys or a 41-character key into metadata is refused; nothing is cut short', async () => {
     const wide = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`col_${i}`, 'x']));
     const longKey = { ['k'.repeat(41)]: 'x' };
-    proxy.reset();
+    env.proxy.reset();
     const result = await writeToEmulator({
-      url: proxy.url,
+      url: env.proxy.url,
       config: { ...createConfig({ unmapped_fields: 'metadata' }), max_rejected_percent: 100 },
       streams: [{ name: 'contacts' }],
       messages: [recordLine('contacts', { email: 'wide@example.com', ...wide }), recordLine('contacts', { email: 'long@example.com', ...longKey }), recordLine('contacts', { email: 'ok@example.com', col_1: 'y' })],
@@ -133,7 +119,7 @@ describe('unmapped fields', () => {
     const logs = result.messages.filter((m) => m.type === 'LOG').map((m) => String(m.log.message));
     expect(logs.some((l) => l.includes('metadata would hold 51 keys'))).toBe(true);
     expect(logs.some((l) => l.includes(`metadata key "${'k'.repeat(41)}" is 41 characters long`))).toBe(true);
-    expect(emulator.objects('customers').map((c) => c['email'])).toEqual(['ok@example.com']);
+    expect(env.emulator.objects('customers').map((c) => c['email'])).toEqual(['ok@example.com']);
   });
 });
 
@@ -144,7 +130,7 @@ describe('types converted the way Stripe reads them (subscriptions)', () => {
   it('ISO trial_end goes on the wire as Unix seconds and "3" as 3; bad values are refused naming the path', async () => {
     const rows = [sub(1), sub(2, { trial_end: '2026-12-31' }), sub(3, { items: [{ price: 'price_1', quantity: '3.5' }] }), sub(4, { trial_end: '2026-13-45' }), sub(5, { cancel_at_period_end: 'yes' }), sub(6, { cancel_at_period_end: 'TRUE' })];
     const { logs } = await sync(config, rows, 'subs');
-    const posts = emulator.requestLog().filter((r) => r.method === 'POST' && r.path === '/v1/subscriptions');
+    const posts = env.emulator.requestLog().filter((r) => r.method === 'POST' && r.path === '/v1/subscriptions');
     expect(posts).toHaveLength(3);
     for (const post of posts) {
       const body = decodeURIComponent(post.body ?? '');
@@ -166,15 +152,15 @@ describe('types converted the way Stripe reads them (subscriptions)', () => {
 
   it('coerce_types: false keeps today\'s strictness', async () => {
     await sync({ ...config, stream_settings: [{ stream: '*', coerce_types: false }] }, [sub(1)], 'subs');
-    expect(emulator.requestLog().filter((r) => r.method === 'POST')).toHaveLength(0);
+    expect(env.emulator.requestLog().filter((r) => r.method === 'POST')).toHaveLength(0);
   });
 });
 
 describe('fields targets', () => {
   it('a target that is not a field of the resource fails write before any record, with a did-you-mean', async () => {
-    proxy.reset();
+    env.proxy.reset();
     const result = await writeToEmulator({
-      url: proxy.url,
+      url: env.proxy.url,
       config: customersConfig({ fields: { city: 'adress.city' } }),
       streams: [{ name: 'contacts' }],
       messages: [recordLine('contacts', contact(1))],
@@ -183,6 +169,6 @@ describe('fields targets', () => {
     const trace = result.messages.find((m) => m.type === 'TRACE');
     expect(trace?.trace.error.failure_type).toBe('config_error');
     expect(trace?.trace.error.message).toContain('fields.city: "adress.city" is not a field of customers (did you mean "address.city"?)');
-    expect(proxy.requests).toHaveLength(0);
+    expect(env.proxy.requests).toHaveLength(0);
   });
 });

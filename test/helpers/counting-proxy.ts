@@ -1,6 +1,8 @@
 // A request-counting HTTP proxy on 127.0.0.1 (port 0) in front of the emulator: counts what the connector really sends.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../../integration_tests/emulator/server.js';
 
 export interface CountedRequest {
   method: string;
@@ -45,5 +47,36 @@ export async function startCountingProxy(target: string): Promise<CountingProxy>
         server.close(() => resolve());
         server.closeAllConnections();
       }),
+  };
+}
+
+/**
+ * For a test file: an emulator started with `options` and a counting proxy in front of it, both started once
+ * (beforeAll), stopped at the end (afterAll) and reset before each test. Read them through the returned object.
+ */
+export function useEmulatorBehindProxy(options: EmulatorOptions): { readonly emulator: Emulator; readonly proxy: CountingProxy } {
+  let emulator: Emulator | undefined;
+  let proxy: CountingProxy | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator(options);
+    proxy = await startCountingProxy(emulator.url);
+  });
+  afterAll(async () => {
+    await proxy?.stop();
+    await emulator?.stop();
+  });
+  beforeEach(() => {
+    emulator!.reset();
+    proxy!.reset();
+  });
+  return {
+    get emulator() {
+      if (!emulator) throw new Error('the emulator starts in beforeAll; read it inside a test or hook');
+      return emulator;
+    },
+    get proxy() {
+      if (!proxy) throw new Error('the proxy starts in beforeAll; read it inside a test or hook');
+      return proxy;
+    },
   };
 }
