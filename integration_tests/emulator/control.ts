@@ -1,8 +1,9 @@
-// The test control API under /_emulator/: reset, objects, counts, request log, faults, latency, meter events.
+// The test control API under /_emulator/: reset, seed, objects, counts, request log, faults, latency, meter events.
 import type { ServerResponse } from 'node:http';
 import { newRequestId } from './ids.js';
 import { sendJson } from './respond.js';
 import type { EmulatorState } from './state.js';
+import { planV1 } from './resources.js';
 import { platform } from './store.js';
 import type { FaultSettings } from './types.js';
 import { resourceIndex } from './validate.js';
@@ -14,6 +15,13 @@ export function handleControl(state: EmulatorState, method: string, path: string
   if (method === 'POST' && path === '/_emulator/reset') {
     state.reset();
     return reply(200, { ok: true });
+  }
+  if (method === 'POST' && path === '/_emulator/seed') {
+    try {
+      return reply(200, { ok: true, created: seed(state, account, raw) });
+    } catch (e) {
+      return reply(400, { error: { message: e instanceof Error ? e.message : String(e) } });
+    }
   }
   if (method === 'GET' && objects) {
     if (!resourceIndex[objects[1]!]) return reply(404, { error: { message: `unknown resource ${objects[1]!}` } });
@@ -63,4 +71,23 @@ export function handleControl(state: EmulatorState, method: string, path: string
     }
   }
   return reply(404, { error: { message: `unknown control endpoint ${method} ${path}` } });
+}
+
+/**
+ * `POST /_emulator/seed` with `{"resource": "customers", "objects": [<create params>...], "created": <unix s>}`:
+ * each object is validated and created as `POST /v1/<resource>` would (no request is counted or logged, no
+ * rate limit applies), then given `created` when set. Benchmarks use it to fill a large account in seconds.
+ */
+function seed(state: EmulatorState, account: string, raw: string): number {
+  const body = JSON.parse(raw) as { resource?: unknown; objects?: unknown; created?: unknown };
+  const entry = typeof body.resource === 'string' ? resourceIndex[body.resource] : undefined;
+  if (!entry || entry.path.includes('{')) throw new Error(`resource must name a top-level resource, got ${JSON.stringify(body.resource)}`);
+  if (!Array.isArray(body.objects)) throw new Error('objects must be an array of create parameters');
+  if (body.created !== undefined && !Number.isInteger(body.created)) throw new Error('created must be a Unix timestamp');
+  const deps = { store: state.store, meter: state.meter, checkReferences: state.options.checkReferences !== false };
+  for (const params of body.objects as Record<string, unknown>[]) {
+    const result = planV1({ method: 'POST', path: entry.path, params, account, livemode: false }, deps)();
+    if (body.created !== undefined) (result.body as Record<string, unknown>)['created'] = body.created;
+  }
+  return body.objects.length;
 }

@@ -1,7 +1,8 @@
 // What the account already holds for one stream: matching key → Stripe id, and a hash per managed field.
+import { ChunkedRows } from './chunked.js';
 import { hash53 } from './fingerprint.js';
 import { KeyTable } from './key-table.js';
-import { NOT_RETURNED, fieldNames, recordFieldText, storedFieldText } from './normalize.js';
+import { NOT_RETURNED, canonical, fieldNames, leaves, metadataField, recordFieldText, storedFieldText } from './normalize.js';
 
 export type Located = { kind: 'found'; id: string; slot: number } | { kind: 'ambiguous'; ids: string[] };
 
@@ -18,24 +19,35 @@ const GONE = '\u0000';
 const NOT_RETURNED_HASH = hash53(NOT_RETURNED);
 
 /**
- * Memory per object, all in typed arrays outside V8's object heap: the key and the id as UTF-16 code
- * units (once when the key is the id), four offsets, a hash bucket and 8 bytes per managed field.
+ * Memory per object, all in typed arrays outside V8's object heap: the key and the id (one byte per
+ * character for Latin-1 text; stored once when the key is the id) with two length bytes, a 4-byte
+ * address, a 4-byte hash bucket at most half full, and 8 bytes per managed field other than the
+ * matching key's own (`metadata[<key>]` or `id`: an object found by its key holds exactly that value,
+ * so it is compared with the key itself). All but the buckets grow by chunks, never by copying.
  * docs/performance.md has the measured bytes per object.
  */
 export class ExistingIndex {
   readonly fields: readonly string[];
+  /** Column of each hashed field (the matching key's field has none). */
   private readonly position = new Map<string, number>();
+  /** The field that holds the matching key, when the fields include it. */
+  private readonly keyField: string | undefined;
   private readonly table = new KeyTable();
-  private hashes: Float64Array;
+  private readonly hashes: ChunkedRows;
+  /** The fields with a hash per object, in column order. */
+  private readonly hashed: readonly string[];
   private readonly metadataKey: string | undefined;
   /** Keys several objects share, with their ids (rare: an account with duplicates), for messages that name them. */
   private readonly duplicates = new Map<string, string[]>();
 
   constructor(options: ExistingIndexOptions) {
     this.fields = [...new Set(options.fields)];
-    this.fields.forEach((f, i) => this.position.set(f, i));
     this.metadataKey = options.matchingKey === 'id' ? undefined : options.matchingKey;
-    this.hashes = new Float64Array(Math.max(1, this.fields.length) * 256);
+    const keyField = this.metadataKey === undefined ? 'id' : metadataField(this.metadataKey);
+    this.keyField = this.fields.includes(keyField) ? keyField : undefined;
+    this.hashed = this.fields.filter((f) => f !== this.keyField);
+    this.hashed.forEach((f, i) => this.position.set(f, i));
+    this.hashes = new ChunkedRows(this.hashed.length);
   }
 
   /** Objects indexed (ambiguous keys count once). */
@@ -45,7 +57,7 @@ export class ExistingIndex {
 
   /** Bytes the index holds in typed arrays. */
   get bytes(): number {
-    return this.table.bytes + this.hashes.byteLength;
+    return this.table.bytes + this.hashes.bytes;
   }
 
   /** The object's matching key value, or undefined when it carries none. */
@@ -86,10 +98,13 @@ export class ExistingIndex {
   /** Names of the body's fields whose value differs from the object's (a field the index does not hash counts as changed). */
   changedFields(slot: number, body: Record<string, unknown>): string[] {
     const changed: string[] = [];
-    const base = slot * this.fields.length;
     for (const field of fieldNames(body)) {
+      if (field === this.keyField) {
+        if (recordFieldText(body, field) !== canonicalKey(field, this.table.key(slot))) changed.push(field);
+        continue;
+      }
       const at = this.position.get(field);
-      if (at === undefined || hash53(recordFieldText(body, field)) !== this.hashes[base + at]) changed.push(field);
+      if (at === undefined || hash53(recordFieldText(body, field)) !== this.hashes.get(slot, at)) changed.push(field);
     }
     return changed;
   }
@@ -111,8 +126,7 @@ export class ExistingIndex {
     const slot = found === -1 ? this.newSlot(key, id) : found;
     if (found !== -1 && this.table.value(slot) !== id) this.table.setValue(slot, id);
     const sets = new Set(fieldNames(body));
-    const base = slot * this.fields.length;
-    this.store(slot, (f, i) => (sets.has(f) ? hash53(recordFieldText(body, f)) : existing === undefined ? NOT_RETURNED_HASH : this.hashes[base + i]!));
+    this.store(slot, (f, i) => (sets.has(f) ? hash53(recordFieldText(body, f)) : existing === undefined ? NOT_RETURNED_HASH : this.hashes.get(slot, i)));
   }
 
   /** The object is gone (deleted by this sync). */
@@ -122,18 +136,15 @@ export class ExistingIndex {
   }
 
   private newSlot(key: string, id: string): number {
-    const slot = this.table.insert(key, id);
-    const need = (slot + 1) * this.fields.length;
-    if (need > this.hashes.length) {
-      const grown = new Float64Array(Math.max(need, this.hashes.length * 2));
-      grown.set(this.hashes);
-      this.hashes = grown;
-    }
-    return slot;
+    return this.table.insert(key, id);
   }
 
   private store(slot: number, hashOf: (field: string, i: number) => number): void {
-    const base = slot * this.fields.length;
-    this.fields.forEach((f, i) => (this.hashes[base + i] = hashOf(f, i)));
+    this.hashed.forEach((f, i) => this.hashes.set(slot, i, hashOf(f, i)));
   }
+}
+
+/** The canonical text of the matching key's field on an object found by that key (the text `storedFieldText` gives it). */
+function canonicalKey(field: string, key: string): string {
+  return canonical(leaves(key, field));
 }

@@ -1,12 +1,14 @@
 // A string → slot hash table kept in typed arrays (outside V8's object heap), with one string value per slot.
 //
-// The bulk read may index hundreds of thousands of objects. As JS strings in a Map, each costs two heap
-// strings and a Map entry that V8's old generation carries and multiplies by its growth factor before it
-// collects. Here keys and values sit in one growing byte arena, addressed by offsets (one byte per
-// character when every character is below U+0100, as ids and most keys are; two otherwise), and
-// the hash table is open addressing over an Int32Array: the index adds a few typed arrays to the heap,
-// whatever the number of objects.
+// The bulk read may index a million objects. As JS strings in a Map, each costs two heap strings and a
+// Map entry that V8's old generation carries and multiplies by its growth factor before it collects.
+// Here each slot's key and value sit together in one entry of a chunked byte arena (one byte per
+// character when every character is below U+0100, as ids and most keys are; two otherwise), a slot is
+// one int32 (its entry's address), and the hash table is open addressing over an Int32Array. Nothing
+// but the bucket array is ever copied to grow (chunked.ts).
 
+import { Buffer } from 'node:buffer';
+import { ByteArena, ChunkedInt32 } from './chunked.js';
 import { mix32 } from './fingerprint.js';
 
 const EMPTY = -1;
@@ -14,13 +16,9 @@ const EMPTY = -1;
 export class KeyTable {
   /** Slot of each bucket, or EMPTY. Capacity is a power of two, kept at most half full. */
   private buckets = new Int32Array(1024).fill(EMPTY);
-  private arena = new Uint8Array(32 * 1024);
-  private used = 0;
-  private keyAt = new Int32Array(256);
-  /** Characters of the key; negative when stored two bytes per character. */
-  private keyLength = new Int32Array(256);
-  private valueAt = new Int32Array(256);
-  private valueLength = new Int32Array(256);
+  private readonly arena = new ByteArena();
+  /** Address of each slot's entry: key header, key, value header, value (see `write`). */
+  private readonly entryAt = new ChunkedInt32();
   private count = 0;
 
   /** Slots in use (a slot is never freed). */
@@ -43,11 +41,7 @@ export class KeyTable {
     if ((this.count + 1) * 2 > this.buckets.length) this.rehash(this.buckets.length * 2);
     const slot = this.count;
     this.count += 1;
-    if (slot >= this.keyAt.length) this.growSlots();
-    const [at, length] = this.write(key);
-    this.keyAt[slot] = at;
-    this.keyLength[slot] = length;
-    this.setValue(slot, value, key);
+    this.entryAt.set(slot, this.write(key, value));
     const mask = this.buckets.length - 1;
     let b = hash32(key) & mask;
     while (this.buckets[b] !== EMPTY) b = (b + 1) & mask;
@@ -56,86 +50,63 @@ export class KeyTable {
   }
 
   value(slot: number): string {
-    return this.read(this.valueAt[slot]!, this.valueLength[slot]!);
+    const address = this.entryAt.get(slot);
+    const chunk = this.arena.chunkOf(address);
+    let at = this.arena.offsetOf(address);
+    const key = readHeader(chunk, at);
+    at = key.next + textBytes(key.header);
+    const value = readHeader(chunk, at);
+    if (value.header === 0) return decode(chunk, key.next, key.header);
+    return decode(chunk, value.next, value.header - 1);
   }
 
-  /** Replaces a slot's value (the old text stays in the arena: values change rarely). */
-  setValue(slot: number, value: string, key?: string): void {
-    if (key !== undefined && value === key) {
-      this.valueAt[slot] = this.keyAt[slot]!;
-      this.valueLength[slot] = this.keyLength[slot]!;
-      return;
-    }
-    const [at, length] = this.write(value);
-    this.valueAt[slot] = at;
-    this.valueLength[slot] = length;
+  /** Replaces a slot's value: the slot gets a new entry (the old one stays in the arena: values change rarely). */
+  setValue(slot: number, value: string): void {
+    this.entryAt.set(slot, this.write(this.key(slot), value));
   }
 
-  /** Bytes held (typed arrays' allocated lengths). */
+  /** Bytes held in typed arrays (allocated lengths). */
   get bytes(): number {
-    return this.buckets.byteLength + this.arena.byteLength + 4 * this.keyAt.byteLength;
+    return this.buckets.byteLength + this.arena.bytes + this.entryAt.bytes;
+  }
+
+  key(slot: number): string {
+    const address = this.entryAt.get(slot);
+    const chunk = this.arena.chunkOf(address);
+    const { header, next } = readHeader(chunk, this.arena.offsetOf(address));
+    return decode(chunk, next, header);
   }
 
   private keyEquals(slot: number, key: string): boolean {
-    const stored = this.keyLength[slot]!;
-    if (Math.abs(stored) !== key.length) return false;
-    const at = this.keyAt[slot]!;
-    for (let i = 0; i < key.length; i += 1) if (this.unit(at, stored < 0, i) !== key.charCodeAt(i)) return false;
+    const address = this.entryAt.get(slot);
+    const chunk = this.arena.chunkOf(address);
+    const { header, next } = readHeader(chunk, this.arena.offsetOf(address));
+    if (header >>> 1 !== key.length) return false;
+    if (header & 1) {
+      for (let i = 0; i < key.length; i += 1) if ((chunk[next + 2 * i]! | (chunk[next + 2 * i + 1]! << 8)) !== key.charCodeAt(i)) return false;
+    } else {
+      for (let i = 0; i < key.length; i += 1) if (chunk[next + i] !== key.charCodeAt(i)) return false;
+    }
     return true;
   }
 
-  /** The i-th UTF-16 code unit of a stored text. */
-  private unit(at: number, wide: boolean, i: number): number {
-    return wide ? this.arena[at + 2 * i]! | (this.arena[at + 2 * i + 1]! << 8) : this.arena[at + i]!;
-  }
-
-  /** Appends a text; returns its offset and its length (negative: two bytes per character). */
-  private write(text: string): [number, number] {
-    let wide = false;
-    for (let i = 0; i < text.length && !wide; i += 1) wide = text.charCodeAt(i) > 0xff;
-    const bytes = wide ? 2 * text.length : text.length;
-    if (this.used + bytes > this.arena.length) {
-      const grown = new Uint8Array(Math.max(this.arena.length * 2, this.used + bytes));
-      grown.set(this.arena.subarray(0, this.used));
-      this.arena = grown;
-    }
-    const at = this.used;
-    for (let i = 0; i < text.length; i += 1) {
-      const c = text.charCodeAt(i);
-      if (wide) {
-        this.arena[at + 2 * i] = c & 0xff;
-        this.arena[at + 2 * i + 1] = c >>> 8;
-      } else this.arena[at + i] = c;
-    }
-    this.used += bytes;
-    return [at, wide ? -text.length : text.length];
-  }
-
-  private read(at: number, stored: number): string {
-    const length = Math.abs(stored);
-    const units = new Array<number>(Math.min(length, 4096));
-    let out = '';
-    // Chunks keep String.fromCharCode's argument list short.
-    for (let start = 0; start < length; start += 4096) {
-      const end = Math.min(length, start + 4096);
-      units.length = end - start;
-      for (let i = start; i < end; i += 1) units[i - start] = this.unit(at, stored < 0, i);
-      out += String.fromCharCode(...units);
-    }
-    return out;
-  }
-
-  private growSlots(): void {
-    const size = this.keyAt.length * 2;
-    const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
-      const b = new Int32Array(size);
-      b.set(a);
-      return b;
-    };
-    this.keyAt = grow(this.keyAt);
-    this.keyLength = grow(this.keyLength);
-    this.valueAt = grow(this.valueAt);
-    this.valueLength = grow(this.valueLength);
+  /**
+   * Appends an entry and returns its address. Headers are unsigned LEB128: the key's is
+   * `length << 1 | wide`; the value's is 0 when the value equals the key (stored once), else that
+   * form of the value plus 1.
+   */
+  private write(key: string, value: string): number {
+    const keyHeader = (key.length * 2) | (isWide(key) ? 1 : 0);
+    const same = value === key;
+    const valueHeader = same ? 0 : ((value.length * 2) | (isWide(value) ? 1 : 0)) + 1;
+    const length = headerBytes(keyHeader) + textBytes(keyHeader) + headerBytes(valueHeader) + (same ? 0 : textBytes(valueHeader - 1));
+    const address = this.arena.reserve(length);
+    const chunk = this.arena.chunkOf(address);
+    let at = writeHeader(chunk, this.arena.offsetOf(address), keyHeader);
+    at = writeText(chunk, at, key, keyHeader & 1);
+    at = writeHeader(chunk, at, valueHeader);
+    if (!same) writeText(chunk, at, value, (valueHeader - 1) & 1);
+    return address;
   }
 
   private rehash(capacity: number): void {
@@ -148,14 +119,75 @@ export class KeyTable {
     }
   }
 
+  /** hash32 of the slot's key, read from the arena. */
   private hashAt(slot: number): number {
-    const at = this.keyAt[slot]!;
-    const stored = this.keyLength[slot]!;
-    const length = Math.abs(stored);
+    const address = this.entryAt.get(slot);
+    const chunk = this.arena.chunkOf(address);
+    const { header, next } = readHeader(chunk, this.arena.offsetOf(address));
+    const length = header >>> 1;
     let h = 0x811c9dc5 ^ length;
-    for (let i = 0; i < length; i += 1) h = Math.imul(h ^ this.unit(at, stored < 0, i), 0x01000193);
+    if (header & 1) for (let i = 0; i < length; i += 1) h = Math.imul(h ^ (chunk[next + 2 * i]! | (chunk[next + 2 * i + 1]! << 8)), 0x01000193);
+    else for (let i = 0; i < length; i += 1) h = Math.imul(h ^ chunk[next + i]!, 0x01000193);
     return mix32(h) >>> 0;
   }
+}
+
+function isWide(text: string): boolean {
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) > 0xff) return true;
+  return false;
+}
+
+/** Bytes of the text a `length << 1 | wide` header describes. */
+function textBytes(header: number): number {
+  return header & 1 ? header - 1 : header >>> 1;
+}
+
+function headerBytes(header: number): number {
+  let n = 1;
+  for (let h = header; h >= 0x80; h = Math.floor(h / 128)) n += 1;
+  return n;
+}
+
+function writeHeader(chunk: Uint8Array, at: number, header: number): number {
+  let h = header;
+  let i = at;
+  while (h >= 0x80) {
+    chunk[i++] = (h & 0x7f) | 0x80;
+    h = Math.floor(h / 128);
+  }
+  chunk[i++] = h;
+  return i;
+}
+
+function readHeader(chunk: Uint8Array, at: number): { header: number; next: number } {
+  let header = 0;
+  let scale = 1;
+  let i = at;
+  for (;;) {
+    const byte = chunk[i++]!;
+    header += (byte & 0x7f) * scale;
+    if (byte < 0x80) return { header, next: i };
+    scale *= 128;
+  }
+}
+
+function writeText(chunk: Uint8Array, at: number, text: string, wide: number): number {
+  if (wide) {
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      chunk[at + 2 * i] = c & 0xff;
+      chunk[at + 2 * i + 1] = c >>> 8;
+    }
+    return at + 2 * text.length;
+  }
+  for (let i = 0; i < text.length; i += 1) chunk[at + i] = text.charCodeAt(i);
+  return at + text.length;
+}
+
+/** The text a header describes, starting at `at`: latin1 or UTF-16LE code units, decoded natively. */
+function decode(chunk: Uint8Array, at: number, header: number): string {
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset + at, textBytes(header));
+  return bytes.toString(header & 1 ? 'utf16le' : 'latin1');
 }
 
 /** What a sync remembers of key → Stripe id (upsert.ts); a Map fits, `IdMemory` keeps it in typed arrays. */

@@ -100,7 +100,7 @@ function trimDecimal(text: string): string {
 }
 
 /** Leaves sorted by path (objects are unordered for Stripe; array positions are in the path). */
-function canonical(pairs: [string, string][]): string {
+export function canonical(pairs: [string, string][]): string {
   if (pairs.length === 0) return '';
   if (pairs.length === 1) return JSON.stringify(pairs);
   return JSON.stringify([...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -57,6 +57,37 @@ describe('ExistingIndex', () => {
     expect(index.changedFields(planned.slot, { name: 'c', email: 'c@example.com' })).toEqual(['email']);
   });
 
+  it('compares the matching key\'s own field with the key (it keeps no hash for it)', () => {
+    const index = new ExistingIndex({ fields: ['name', 'metadata[ext]', 'metadata[tier]'], matchingKey: 'ext' });
+    index.add({ id: 'cus_1', name: 'a', metadata: { ext: 'e1', tier: 'gold' } });
+    const found = index.find('e1');
+    if (found?.kind !== 'found') throw new Error('lost');
+    expect(index.changedFields(found.slot, { name: 'a', metadata: { ext: 'e1', tier: 'gold' } })).toEqual([]);
+    expect(index.changedFields(found.slot, { name: 'a', metadata: { ext: 'e2', tier: 'gold' } })).toEqual(['metadata[ext]']);
+    expect(index.changedFields(found.slot, { name: 'a', metadata: { ext: '', tier: 'silver' } })).toEqual(['metadata[ext]', 'metadata[tier]']);
+    const byId = new ExistingIndex({ fields: ['id', 'name'], matchingKey: 'id' });
+    byId.add({ id: 'prod_gold', name: 'Gold' });
+    const gold = byId.find('prod_gold');
+    if (gold?.kind !== 'found') throw new Error('lost');
+    expect(byId.changedFields(gold.slot, { id: 'prod_gold', name: 'Gold' })).toEqual([]);
+    expect(byId.changedFields(gold.slot, { id: 'prod_silver', name: 'Gold' })).toEqual(['id']);
+  });
+
+  it('finds every change among 20,000 objects of four fields, and no change where there is none', () => {
+    const index = new ExistingIndex({ fields: ['name', 'email', 'metadata[ext]', 'metadata[tier]'], matchingKey: 'ext' });
+    const body = (i: number, v: number) => ({ name: `n${i}`, email: `e${i}@x.io`, metadata: { ext: `k${i}`, tier: v % 2 ? 'gold' : 'silver' } });
+    for (let i = 0; i < 20_000; i += 1) index.add({ id: `cus_${i}`, ...body(i, i) });
+    let changed = 0;
+    for (let i = 0; i < 20_000; i += 1) {
+      const found = index.find(`k${i}`);
+      if (found?.kind !== 'found') throw new Error(`lost k${i}`);
+      const fields = index.changedFields(found.slot, body(i, i % 7 === 0 ? i + 1 : i));
+      if (fields.length !== (i % 7 === 0 ? 1 : 0)) throw new Error(`k${i}: ${fields.join()}`);
+      changed += fields.length;
+    }
+    expect(changed).toBe(Math.ceil(20_000 / 7));
+  });
+
   it('forgets a deleted object', () => {
     const index = new ExistingIndex({ fields: [], matchingKey: 'id' });
     index.add({ id: 'cus_1' });

@@ -40,6 +40,35 @@ describe('KeyTable', () => {
     expect(table.value(b)).toBe(long);
     expect(table.value(a)).toBe('empty');
   });
+
+  it('stores wide and very long keys and values (longer than an arena chunk), and reads each slot\'s key back', () => {
+    const table = new KeyTable();
+    const wide = '✓é'.repeat(300_000);
+    const headed = 'h'.repeat(200);
+    const slots = [table.insert(wide, 'cus_wide'), table.insert('plain', wide), table.insert(headed, headed), table.insert('\u00ff\u0100', 'é')];
+    table.setValue(slots[2]!, 'cus_changed');
+    expect(slots.map((s) => table.key(s))).toEqual([wide, 'plain', headed, '\u00ff\u0100']);
+    expect(slots.map((s) => table.value(s))).toEqual(['cus_wide', wide, 'cus_changed', 'é']);
+    expect([table.find(wide), table.find(headed), table.find('\u00ff\u0100'), table.find('\u00ff')]).toEqual([slots[0], slots[2], slots[3], -1]);
+  });
+
+  it('holds about its entries\' bytes: no doubling slack in the arena or the slot addresses', () => {
+    const table = new KeyTable();
+    const n = 300_000;
+    let payload = 0;
+    for (let i = 0; i < n; i += 1) {
+      const key = `ext-${i}`;
+      const id = `cus_${(1e13 + i).toString(36)}`;
+      payload += key.length + id.length + 2;
+      table.insert(key, id);
+    }
+    // Entries (payload), a 4-byte address each, and 2^20 buckets of 4 bytes (300,000 is under half of
+    // them); what remains is the unfilled tail of the last chunks. Arrays that double would hold about
+    // 2^19 slots × 16 bytes and an 8 MiB arena: 70 bytes per entry instead of about 41.
+    const overhead = table.bytes - payload - 4 * n - 4 * 2 ** 20;
+    expect(overhead).toBeGreaterThanOrEqual(0);
+    expect(overhead).toBeLessThan(1.2 * 2 ** 20);
+  });
 });
 
 describe('IdMemory', () => {
