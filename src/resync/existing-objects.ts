@@ -6,7 +6,7 @@ import type { ListPlan } from './list-params.js';
 import { fieldNames } from './normalize.js';
 
 /** Default `existing_objects.max_indexed_objects`: see docs/performance.md for the bytes per object behind it. */
-export const DEFAULT_MAX_INDEXED_OBJECTS = 500_000;
+export const DEFAULT_MAX_INDEXED_OBJECTS = 1_000_000;
 
 export interface ExistingObjectsOptions {
   /** For log lines: the stream's name. */
