@@ -12,6 +12,7 @@ import type { EmulatorState } from './state.js';
 import { platform } from './store.js';
 import type { FaultKind, LoggedRequest } from './types.js';
 import { limitsFor } from './rate-limit.js';
+import { requestFingerprint } from './fingerprint.js';
 
 const streamPath = '/v2/billing/meter_event_stream';
 const sessionPath = '/v2/billing/meter_event_session';
@@ -59,7 +60,7 @@ export async function handleApi(state: EmulatorState, req: IncomingMessage, res:
     if (idempotent) {
       if (key.length > 255) throw invalid('Idempotency keys can be at most 255 characters long.', 'idempotency_key_too_long', 'Idempotency-Key');
       scope = `${livemode ? 'live' : 'test'}:${account}:${key}`;
-      const found = state.idempotency.begin(scope, `${method} ${path} ${canonical(params)}`);
+      const found = state.idempotency.begin(scope, requestFingerprint(method, path, params));
       if (found.kind === 'replay') {
         log.status = found.answer.status;
         log.replayed = true;
@@ -175,13 +176,6 @@ function planV2(state: EmulatorState, method: string, path: string, params: Reco
   const resource = planV2Resource(method, path, params, account, livemode, state.store);
   if (resource) return resource;
   throw unrecognizedUrl(method, path);
-}
-
-/** JSON with object keys sorted, so parameter order does not change a fingerprint. */
-function canonical(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  );
 }
 
 function headerValue(h: string | string[] | undefined): string | undefined {

@@ -86,13 +86,16 @@ export class MeterEvents {
 
   private record(account: string, eventName: string, identifier: string | undefined): void {
     if (identifier !== undefined) {
-      if (this.seen(account, identifier)) {
+      let ids = this.identifiers.get(account);
+      if (!ids) this.identifiers.set(account, (ids = new Map()));
+      // One lookup per event: the stream carries up to 100 events per request, and a run may send millions.
+      const now = this.now();
+      const at = ids.get(identifier);
+      if (at !== undefined && now - at < dayMs) {
         this.counts.duplicatesIgnored++;
         return;
       }
-      let ids = this.identifiers.get(account);
-      if (!ids) this.identifiers.set(account, (ids = new Map()));
-      ids.set(identifier, this.now());
+      ids.set(identifier, now);
     }
     this.counts.total++;
     this.counts.byEventName[eventName] = (this.counts.byEventName[eventName] ?? 0) + 1;

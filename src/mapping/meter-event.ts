@@ -176,9 +176,36 @@ function toRfc3339(value: unknown): string | undefined {
   else if (typeof value === 'string' && value.trim() !== '') ms = Date.parse(value);
   else return undefined;
   if (!Number.isFinite(ms)) return undefined;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  return isoString(ms);
 }
+
+const DAY_MS = 86_400_000;
+/** The day (in ms since the epoch, UTC midnight) whose `YYYY-MM-DDT` prefix is cached: events of one sync mostly share a few days. */
+let cachedDay = Number.NaN;
+let cachedPrefix = '';
+
+/**
+ * `new Date(ms).toISOString()` (undefined when out of range), without a Date for each event: the date part is
+ * formatted once per day and the time of day by arithmetic. Years before 1970 or after 9999 take the Date path.
+ */
+export function isoString(ms: number): string | undefined {
+  const whole = Math.floor(ms);
+  if (whole < 0 || whole >= 253_402_300_800_000) {
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  }
+  const inDay = whole % DAY_MS;
+  const day = whole - inDay;
+  if (day !== cachedDay) {
+    cachedPrefix = new Date(day).toISOString().slice(0, 11);
+    cachedDay = day;
+  }
+  const millis = inDay % 1000;
+  const seconds = Math.floor(inDay / 1000);
+  return `${cachedPrefix}${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}.${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
+
+const two = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
 
 function reject(field: string, rule: string): MeterEventResult {
   return { ok: false, rejection: { code: 'validation_failed', reason: `Meter event field ${field} ${rule}.`, param: field } };

@@ -84,7 +84,7 @@ export function createMeterEventBatcher(options: MeterEventBatcherOptions): Mete
       const token = await session.token();
       const outcome = await send(streamRequest(remaining, token, keyFrom));
       if (outcome.kind === 'success') {
-        const written: RecordOutcome = { kind: 'written', status: outcome.status, retries: outcome.attempts - 1, replayed: outcome.replayed };
+        const written: RecordOutcome = { kind: 'written', effect: 'created', status: outcome.status, retries: outcome.attempts - 1, replayed: outcome.replayed };
         if (outcome.requestId !== undefined) written.requestId = outcome.requestId;
         for (const entry of remaining) entry.resolve(written);
         return;

@@ -87,7 +87,36 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
   const track = (stream: string, delta: number): void => void unsettled.set(stream, (unsettled.get(stream) ?? 0) + delta);
   const warnedStreams = new Set<string>();
   const warnedTypes = new Set<string>();
-  const pending = new Set<Promise<void>>();
+  /** Records handed to the sink whose outcome has not been handled yet; `allHandled` resolves when none is left. */
+  let outstanding = 0;
+  let onAllHandled: (() => void) | undefined;
+  const handled = (): void => {
+    outstanding -= 1;
+    if (outstanding === 0) onAllHandled?.();
+    wake?.();
+  };
+  const allHandled = (): Promise<void> =>
+    outstanding === 0
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const before = onAllHandled;
+          onAllHandled = () => {
+            onAllHandled = undefined;
+            before?.();
+            resolve();
+          };
+        });
+  /** Each configured stream's primary key as dotted field names, built once (rejection lines name them). */
+  const keyFields = new Map<ConfiguredAirbyteStream, string[] | undefined>();
+  const keyFieldsOf = (configured: ConfiguredAirbyteStream): string[] | undefined => {
+    if (!keyFields.has(configured)) keyFields.set(configured, configured.primary_key?.map((path) => path.join('.')));
+    return keyFields.get(configured);
+  };
+  /** One function for every record: a record waiting for another further down the input (see RecordContext.onWait). */
+  const onWait = (on: boolean): void => {
+    waiting += on ? 1 : -1;
+    wake?.();
+  };
   /** Records waiting for a record further down the input: left out of the in-flight bound (see RecordContext.onWait). */
   let waiting = 0;
   let position = 0;
@@ -150,47 +179,54 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
       position,
       line,
       primaryKey: primaryKeyOf(configured, data),
-      primaryKeyFields: configured.primary_key?.map((path) => path.join('.')),
+      primaryKeyFields: keyFieldsOf(configured),
       configuredStream: configured,
-      onWait: (on) => {
-        waiting += on ? 1 : -1;
-        wake?.();
-      },
+      onWait,
     };
     rejected?.observe(record, context);
-    const task = sink.write(record, context).then(
-      async (outcome) => {
-        // A refusal's state waits until the store holds it whole (the checkpointer asks lowestUnstored()).
+    // Callbacks, not an async chain: this runs for every record, up to 100,000 a second on the meter event path.
+    const keepThenSettle = async (outcome: RecordOutcome & { kind: 'rejected' }, store: RejectedRecordsKeeper): Promise<void> => {
+      // A refusal's state waits until the store holds it whole (the checkpointer asks lowestUnstored()).
+      try {
+        await store.keep(record, context, outcome.rejection, ticket.seq);
+      } catch (error) {
+        // Not stored: the record stays unsettled (counted as not sent), its state held, and the sync fails.
+        fail(toConnectorError(error));
+        return;
+      }
+      settle(ticket, name, outcome, context);
+    };
+    outstanding += 1;
+    sink.write(record, context).then(
+      (outcome) => {
         if (outcome.kind === 'rejected' && rejected && !finished) {
-          try {
-            await rejected.keep(record, context, outcome.rejection, ticket.seq);
-          } catch (error) {
-            // Not stored: the record stays unsettled (counted as not sent), its state held, and the sync fails.
-            fail(toConnectorError(error));
-            return;
-          }
-        }
-        settle(ticket, name, outcome, context);
-      },
-      (error: unknown) => {
-        if (error instanceof FailureAfterOutcome) {
-          // Written, but its webhook document failed under fail: count it, keep its state back (a re-run
-          // replays it and forwards the document again), then stop.
-          settle(ticket, name, error.outcome, context, false);
-          fail(error.error);
+          void keepThenSettle(outcome, rejected).finally(handled);
           return;
         }
-        // After a shutdown signal the sink refuses records it had not started: they stay unsettled
-        // (holding their states back) and the sync ends as interrupted, not failed.
-        if (options.signal?.aborted === true) return;
-        fail(toConnectorError(error));
+        try {
+          settle(ticket, name, outcome, context);
+        } finally {
+          handled();
+        }
+      },
+      (error: unknown) => {
+        try {
+          if (error instanceof FailureAfterOutcome) {
+            // Written, but its webhook document failed under fail: count it, keep its state back (a re-run
+            // replays it and forwards the document again), then stop.
+            settle(ticket, name, error.outcome, context, false);
+            fail(error.error);
+            return;
+          }
+          // After a shutdown signal the sink refuses records it had not started: they stay unsettled
+          // (holding their states back) and the sync ends as interrupted, not failed.
+          if (options.signal?.aborted === true) return;
+          fail(toConnectorError(error));
+        } finally {
+          handled();
+        }
       },
     );
-    pending.add(task);
-    void task.finally(() => {
-      pending.delete(task);
-      wake?.();
-    });
   };
 
   const waitForRoom = async (): Promise<void> => {
@@ -258,7 +294,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
       // Stored records of earlier syncs go after this sync's input: a newer record with their primary key has been seen by now.
       if (rejected) await rejected.retry(sink).catch((error: unknown) => fail(toConnectorError(error)));
       await sink.close().catch((error: unknown) => fail(toConnectorError(error)));
-      await Promise.all(pending);
+      await allHandled();
       if (rejected) await closeStore(rejected, !stopped()).catch((error: unknown) => fail(toConnectorError(error)));
     })();
     // A signal during this last stretch gets the same grace period as one during reading.
@@ -268,7 +304,7 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     // Settling and closing together get the grace period: a close that waits on a stuck call must not outlast it.
     await settleWithin(
       (async () => {
-        await Promise.all(pending);
+        await allHandled();
         await sink.close().catch(() => undefined);
         // Refusals written so far are stored (their states can go), unless the store itself failed.
         if (rejected) await closeStore(rejected, false).catch((error: unknown) => fail(toConnectorError(error)));

@@ -1,7 +1,7 @@
 // Tests for the record → v2 meter event mapping: payload forms, derived identifiers, timestamps, rejections.
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalText, DERIVED_IDENTIFIER_PREFIX, deriveIdentifier, sha256Hex, toMeterEvent } from '../../src/mapping/meter-event.js';
+import { canonicalText, DERIVED_IDENTIFIER_PREFIX, deriveIdentifier, isoString, sha256Hex, toMeterEvent } from '../../src/mapping/meter-event.js';
 import { canonicalJson } from '../../src/stripe/idempotency.js';
 
 const stream = 'usage';
@@ -103,5 +103,25 @@ describe('toMeterEvent', () => {
     expect(result.rejection.reason).toContain(field);
     expect(result.rejection.reason).not.toContain('secret');
     expect(result.rejection.reason).not.toContain('lots');
+  });
+});
+
+describe('isoString (the per-event timestamp formatter)', () => {
+  const viaDate = (ms: number): string | undefined => {
+    const date = new Date(ms);
+    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  };
+
+  it('matches Date#toISOString for any instant, including day, year and range edges', () => {
+    for (const ms of [0, 999, 1000, 86_399_999, 86_400_000, 951_782_400_000, 1_796_470_169_123, 253_402_300_799_999, 253_402_300_800_000, -1, -86_400_001, 8.64e15, 8.64e15 + 1, 1.5, 59_999.9]) {
+      expect(isoString(ms), String(ms)).toBe(viaDate(ms));
+    }
+    fc.assert(fc.property(fc.integer({ min: -1e13, max: 3e14 }), (ms) => isoString(ms) === viaDate(ms)));
+  });
+
+  it('gives the right day when consecutive events alternate between two days (the cached prefix changes)', () => {
+    const a = Date.UTC(2026, 11, 4, 23, 59, 59, 7);
+    const b = Date.UTC(2026, 11, 5, 0, 0, 0, 70);
+    expect([isoString(a), isoString(b), isoString(a)]).toEqual(['2026-12-04T23:59:59.007Z', '2026-12-05T00:00:00.070Z', '2026-12-04T23:59:59.007Z']);
   });
 });
