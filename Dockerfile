@@ -31,5 +31,5 @@ WORKDIR /airbyte
 USER 10001:10001
 LABEL io.airbyte.name=airbyte/destination-stripe \
       io.airbyte.version=0.2.0
-ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=4 --heap-growing-percent=50 /airbyte/dist/src/main.js"
-ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "/airbyte/dist/src/main.js"]
+ENV AIRBYTE_ENTRYPOINT="node --max-semi-space-size=4 --heap-growing-percent=50 --no-concurrent-recompilation /airbyte/dist/src/main.js"
+ENTRYPOINT ["node", "--max-semi-space-size=4", "--heap-growing-percent=50", "--no-concurrent-recompilation", "/airbyte/dist/src/main.js"]

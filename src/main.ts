@@ -1,5 +1,5 @@
-#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50
-// Entry point: wires the real Stripe dependencies, signals and exit codes around runConnector. The shebang's V8 flags (a 4 MiB young generation; the old generation grows by half its live size before a full collection, not up to 4x) keep peak memory low; the Dockerfile passes the same flags.
+#!/usr/bin/env -S node --max-semi-space-size=4 --heap-growing-percent=50 --no-concurrent-recompilation
+// Entry point: wires the real Stripe dependencies, signals and exit codes around runConnector. The shebang's V8 flags (a 4 MiB young generation; the old generation grows by half its live size before a full collection, not up to 4x; optimising compiles on the main thread, whose malloc arena reuses the compiler's memory, instead of a background thread's arena that keeps it) keep peak memory low; the Dockerfile passes the same flags.
 import { writeSync } from 'node:fs';
 
 /**

@@ -5,7 +5,7 @@ import { assertOperationSupported } from '../mapping/resources.js';
 import { linkSettingsProblems } from '../mapping/link-settings.js';
 import { createTemplateMapper } from '../mapping/template.js';
 import { resolveStreamSettings } from '../config/stream-settings.js';
-import { checkWebhookUrl } from '../pipeline/responses.js';
+import { checkWebhookUrl } from '../pipeline/webhook-url.js';
 import { configError } from '../protocol/errors.js';
 import { storeSettings } from '../rejected/settings.js';
 import { FIRST_V2_API_VERSION, effectiveApiVersion, predatesV2 } from '../stripe/version.js';

@@ -2,8 +2,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import got, { RequestError } from 'got';
 import PQueue from 'p-queue';
-import { isLoopbackHost } from '../config/loopback.js';
-import { configError } from '../protocol/errors.js';
+import { checkWebhookUrl } from './webhook-url.js';
 import { serializeRedacted, type ForwardedResponse } from './responses-document.js';
 
 export type { ForwardedResponse } from './responses-document.js';
@@ -43,19 +42,6 @@ interface Pending {
 const DEFAULT_LINGER_MS = 200;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 10_000;
-
-/** Checks the webhook URL: https anywhere, plain http only to this machine. */
-export function checkWebhookUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw configError('response_webhook.url is not a valid URL.');
-  }
-  if (parsed.protocol === 'https:') return parsed;
-  if (parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname)) return parsed;
-  throw configError('response_webhook.url must use https (plain http is allowed only for localhost or 127.0.0.1).');
-}
 
 /** Whether a webhook call that failed this way may be tried again. */
 export function isRetryableWebhookStatus(status: number | undefined): boolean {

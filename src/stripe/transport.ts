@@ -1,8 +1,13 @@
 // One HTTP attempt over keep-alive `node:http`/`node:https` agents; errors carry a code and a redacted text, never the headers.
-import { Agent as HttpAgent, request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { IncomingHttpHeaders } from 'node:http';
 import { redactSecrets, type ResponseHeaders } from './errors.js';
 import type { HttpMethod } from '../core/stripe-request.js';
+
+// Taken with process.getBuiltinModule, not `import`: an ES import of node:http builds its namespace by reading every
+// export, and the lazy WebSocket/CloseEvent/MessageEvent getters then load Node's bundled undici, which no request of
+// ours uses (about 10 MiB of resident memory at start-up, see docs/performance.md).
+const { Agent: HttpAgent, request: httpRequest } = process.getBuiltinModule('node:http');
+const { Agent: HttpsAgent, request: httpsRequest } = process.getBuiltinModule('node:https');
 
 export interface AttemptRequest {
   url: URL;
