@@ -98,8 +98,78 @@ export function deriveIdentifier(stream: string, data: Record<string, unknown>):
   return `${DERIVED_IDENTIFIER_PREFIX}${sha256Hex(text)}`;
 }
 
-/** The same output as `canonicalJson` (sorted keys, undefined members dropped, Dates as ISO, non-finite numbers as null). */
+/**
+ * The same output as `canonicalJson` (sorted keys, undefined members dropped, Dates as ISO, non-finite numbers as null).
+ * A record of plain JSON values goes through one `JSON.stringify` with a property list: the sorted keys of every object
+ * in it. The list decides the order of the members at every level, and keys an object lacks are skipped, so the output
+ * is canonicalJson's, built natively as one flat string (no concatenation per member, which on the meter event path
+ * was a fifth of the bytes allocated per event). The list is kept while the records' keys stay within it.
+ */
 export function canonicalText(value: unknown): string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return canonicalByHand(value);
+  if (propertyList === undefined || !plainWithin(value, propertyKeys)) {
+    const keys = new Set<string>();
+    if (!gatherPlainKeys(value, keys, 0) || keys.has('__proto__')) return canonicalByHand(value);
+    propertyKeys = keys;
+    propertyList = [...keys].sort();
+  }
+  return JSON.stringify(value, propertyList);
+}
+
+/** The sorted keys of the last record shape (see canonicalText) and the same keys as a set. */
+let propertyList: string[] | undefined;
+let propertyKeys = new Set<string>();
+
+/** Deeper than this, the plain-JSON check gives up and the record takes the hand-built path. */
+const MAX_PLAIN_DEPTH = 32;
+
+/** Whether `value` holds only JSON values (strings, finite or not numbers, booleans, null, arrays, plain objects) whose keys are all in `keys`. */
+function plainWithin(value: object, keys: Set<string>, depth = 0): boolean {
+  if (depth > MAX_PLAIN_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (!plainMember(item, keys, depth)) return false;
+    return true;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) {
+    if (!keys.has(key)) return false;
+    if (!plainMember((value as Record<string, unknown>)[key], keys, depth)) return false;
+  }
+  return true;
+}
+
+function plainMember(member: unknown, keys: Set<string>, depth: number): boolean {
+  switch (typeof member) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      return true;
+    case 'object':
+      return member === null || plainWithin(member, keys, depth + 1);
+    default:
+      return false;
+  }
+}
+
+/** Adds the keys of every object in `value` to `keys`; false when it holds anything but JSON values. */
+function gatherPlainKeys(value: object, keys: Set<string>, depth: number): boolean {
+  if (depth > MAX_PLAIN_DEPTH) return false;
+  const isArray = Array.isArray(value);
+  if (!isArray && Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key in value) {
+    if (!isArray) keys.add(key);
+    const member = (value as Record<string, unknown>)[key];
+    if (typeof member === 'object' && member !== null) {
+      if (!gatherPlainKeys(member, keys, depth + 1)) return false;
+    } else if (typeof member !== 'string' && typeof member !== 'number' && typeof member !== 'boolean' && member !== null) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** canonicalJson's text built member by member: values that are not plain JSON (Dates, undefined, bigints). */
+function canonicalByHand(value: unknown): string {
   switch (typeof value) {
     case 'string':
       return JSON.stringify(value);
@@ -114,7 +184,7 @@ export function canonicalText(value: unknown): string {
       if (value instanceof Date) return JSON.stringify(value);
       if (Array.isArray(value)) {
         let out = '[';
-        for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + canonicalText(value[i]);
+        for (let i = 0; i < value.length; i += 1) out += (i === 0 ? '' : ',') + canonicalByHand(value[i]);
         return `${out}]`;
       }
       const record = value as Record<string, unknown>;
@@ -124,7 +194,7 @@ export function canonicalText(value: unknown): string {
       for (let i = 0; i < sorted.length; i += 1) {
         const member = record[sorted[i]!];
         if (member === undefined) continue;
-        out += `${first ? '' : ','}${quoted[i]}:${canonicalText(member)}`;
+        out += `${first ? '' : ','}${quoted[i]}:${canonicalByHand(member)}`;
         first = false;
       }
       return `${out}}`;

@@ -63,6 +63,29 @@ describe('toMeterEvent', () => {
     fc.assert(fc.property(value, (v) => canonicalText(v) === canonicalJson(v)));
   });
 
+  it('canonicalText gives canonicalJson\'s text for a run of records whose shapes change (property)', () => {
+    // Successive records reuse or replace the kept property list: every one must still come out canonical.
+    const key = fc.constantFrom('a', 'b', 'value', 'event_name', '10', '9', 'toString', 'constructor', 'valueOf', '__proto__');
+    const leaf = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
+    const tree = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(key, tie('node'), { maxKeys: 4 })),
+    })).node;
+    const records = fc.array(fc.dictionary(key, tree, { maxKeys: 6 }), { minLength: 1, maxLength: 12 });
+    fc.assert(fc.property(records, (list) => list.every((record) => canonicalText(JSON.parse(JSON.stringify(record))) === canonicalJson(JSON.parse(JSON.stringify(record))))));
+  });
+
+  it.each([
+    ['an own __proto__ member', '{"__proto__":{"x":1},"a":1}'],
+    ['__proto__ in one object only', '{"a":{"__proto__":1},"b":{"c":2}}'],
+    ['keys named like Object.prototype members', '{"toString":"t","inner":{"x":1},"list":[{"constructor":1},{"y":2}]}'],
+    ['numeric keys', '{"10":1,"9":2,"a":{"1":true,"01":false}}'],
+  ])('canonicalText is canonical for %s', (_name, text) => {
+    expect(canonicalText(JSON.parse(text))).toBe(canonicalJson(JSON.parse(text)));
+    // Again, now that a property list from another shape may be kept.
+    canonicalText({ other: { shape: 1 } });
+    expect(canonicalText(JSON.parse(text))).toBe(canonicalJson(JSON.parse(text)));
+  });
+
   it.each([
     [1_700_000_000, '2023-11-14T22:13:20.000Z'],
     ['1700000000', '2023-11-14T22:13:20.000Z'],
