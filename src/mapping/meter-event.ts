@@ -88,13 +88,21 @@ export function toMeterEvent(data: Record<string, unknown>, options: { stream: s
   return { ok: true, event };
 }
 
+/** The end of the hashed text for the last stream seen (a stream's records come together). */
+let suffixStream: string | undefined;
+let suffix = '';
+
 /**
  * `dst-stripe-me-` + sha256 hex of `canonicalJson({ v: 1, stream, record })`: stable across runs and key orders.
  * The text is built by `canonicalText`, which gives the same string as `canonicalJson` faster (it reuses the sorted key order of recent record shapes)
  * (this runs once per event on the high-throughput path).
  */
 export function deriveIdentifier(stream: string, data: Record<string, unknown>): string {
-  const text = `{"record":${canonicalText(data)},"stream":${JSON.stringify(stream)},"v":1}`;
+  if (stream !== suffixStream) {
+    suffixStream = stream;
+    suffix = `,"stream":${JSON.stringify(stream)},"v":1}`;
+  }
+  const text = `{"record":${canonicalText(data)}${suffix}`;
   return `${DERIVED_IDENTIFIER_PREFIX}${sha256Hex(text)}`;
 }
 

@@ -38,6 +38,8 @@ export class Checkpointer {
   private states: PendingState[] = [];
   private stateHead = 0;
   private windows = new Map<string, Window>();
+  /** Per stream scope: the windows its records count in (its own and the global one), dropped when a state replaces one. */
+  private recordWindows = new Map<string, readonly Window[]>();
   private released = 0;
 
   /**
@@ -56,7 +58,10 @@ export class Checkpointer {
 
   /** Registers a record of the given stream; it must be settled before any later state is released. */
   addRecord(stream: string, namespace?: string | null): Ticket {
-    const windows = [this.window(streamScope(stream, namespace)), this.window(GLOBAL_SCOPE)];
+    const scope = streamScope(stream, namespace);
+    // Tickets of one stream share their windows (until a state opens new ones): one array per stream, not per record.
+    let windows = this.recordWindows.get(scope);
+    if (!windows) this.recordWindows.set(scope, (windows = [this.window(scope), this.window(GLOBAL_SCOPE)]));
     for (const w of windows) w.records += 1;
     const ticket: Ticket = { seq: this.nextSeq++, windows, settled: false };
     this.inFlight.push(ticket);
@@ -76,6 +81,8 @@ export class Checkpointer {
     const scope = stateScope(state);
     const window = this.window(scope);
     this.windows.set(scope, { records: 0, rejected: 0 });
+    if (scope === GLOBAL_SCOPE) this.recordWindows.clear();
+    else this.recordWindows.delete(scope);
     this.states.push({ barrier: this.nextSeq, state, window });
     this.advance();
   }

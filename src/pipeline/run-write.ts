@@ -160,6 +160,25 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     settle(ticket, name, { kind: 'rejected', rejection }, { position: 0, line });
   };
 
+  /** Settles a refused record once the rejected-records store holds it whole (the checkpointer asks lowestUnstored()). */
+  const keepThenSettle = async (
+    record: AirbyteRecordMessage,
+    context: RecordContext & RejectionPlace,
+    ticket: Ticket,
+    name: string,
+    outcome: RecordOutcome & { kind: 'rejected' },
+    store: RejectedRecordsKeeper,
+  ): Promise<void> => {
+    try {
+      await store.keep(record, context, outcome.rejection, ticket.seq);
+    } catch (error) {
+      // Not stored: the record stays unsettled (counted as not sent), its state held, and the sync fails.
+      fail(toConnectorError(error));
+      return;
+    }
+    settle(ticket, name, outcome, context);
+  };
+
   const startRecord = (record: AirbyteRecordMessage, configured: ConfiguredAirbyteStream, line: number): void => {
     position += 1;
     const data = record.data;
@@ -185,23 +204,15 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
       onWait,
     };
     rejected?.observe(record, context);
-    // Callbacks, not an async chain: this runs for every record, up to 100,000 a second on the meter event path.
-    const keepThenSettle = async (outcome: RecordOutcome & { kind: 'rejected' }, store: RejectedRecordsKeeper): Promise<void> => {
-      // A refusal's state waits until the store holds it whole (the checkpointer asks lowestUnstored()).
-      try {
-        await store.keep(record, context, outcome.rejection, ticket.seq);
-      } catch (error) {
-        // Not stored: the record stays unsettled (counted as not sent), its state held, and the sync fails.
-        fail(toConnectorError(error));
-        return;
-      }
-      settle(ticket, name, outcome, context);
-    };
+    // Callbacks, not an async chain: this runs for every record, up to 100,000 a second on the meter event path. The
+    // callbacks hold the record itself only when a rejected-records store may need it: otherwise the parsed record can
+    // go as soon as the sink has mapped it, and only the small context waits for the outcome.
+    const kept = rejected ? record : undefined;
     outstanding += 1;
     sink.write(record, context).then(
       (outcome) => {
-        if (outcome.kind === 'rejected' && rejected && !finished) {
-          void keepThenSettle(outcome, rejected).finally(handled);
+        if (outcome.kind === 'rejected' && rejected && kept && !finished) {
+          void keepThenSettle(kept, context, ticket, name, outcome, rejected).finally(handled);
           return;
         }
         try {
