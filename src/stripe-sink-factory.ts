@@ -118,7 +118,7 @@ export async function createSinkForConfig(options: SinkFactoryOptions): Promise<
     onRecordError: config.on_record_error ?? 'skip',
     dryRun: config.dry_run ?? false,
     log,
-    meterEvents: meter?.write,
+    meterEvents: meter,
     references: mappers.resolver,
     onClose: async () => {
       for (const mapper of mappers.values()) for (const line of mapper.report?.() ?? []) log('INFO', line);

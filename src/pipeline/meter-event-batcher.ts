@@ -4,7 +4,7 @@ import { sha256Hex, type MeterEvent } from '../mapping/meter-event.js';
 import { configError, systemError } from '../protocol/errors.js';
 import type { MeterSession } from '../stripe/meter-session.js';
 import type { StripeOutcome, StripeRequest } from '../core/stripe-request.js';
-import type { RecordOutcome } from './sink.js';
+import type { OutcomeCallback, RecordOutcome } from './sink.js';
 import type { Rejection } from '../core/rejection.js';
 
 export interface MeterEventBatcherOptions {
@@ -21,6 +21,8 @@ export interface MeterEventBatcherOptions {
 export interface MeterEventBatcher {
   /** Resolves when the event's batch settled: written, or rejected with a reason; rejects with a ConnectorError that must end the sync. */
   submit(event: MeterEvent): Promise<RecordOutcome>;
+  /** The same, with the outcome handed to `done` (asynchronously, once): no promise per event. */
+  submitWith(event: MeterEvent, done: OutcomeCallback): void;
   /** Sends the partial batch and waits for every request in flight. */
   close(): Promise<void>;
 }
@@ -30,8 +32,8 @@ export const MAX_EVENTS_PER_REQUEST = 100;
 
 interface Entry {
   event: MeterEvent;
-  resolve: (outcome: RecordOutcome) => void;
-  reject: (error: unknown) => void;
+  /** The event's outcome, or (outcome undefined) the error that ends the sync. */
+  done: OutcomeCallback;
 }
 
 const EVENT_PARAM = /^events\[(\d+)\](?:\.(.+))?$/;
@@ -68,7 +70,7 @@ export function createMeterEventBatcher(options: MeterEventBatcherOptions): Mete
       await post(batch);
     } catch (error) {
       failure ??= error;
-      for (const entry of batch) entry.reject(error);
+      for (const entry of batch) entry.done(undefined, error);
     }
   }
 
@@ -86,7 +88,7 @@ export function createMeterEventBatcher(options: MeterEventBatcherOptions): Mete
       if (outcome.kind === 'success') {
         const written: RecordOutcome = { kind: 'written', effect: 'created', status: outcome.status, retries: outcome.attempts - 1, replayed: outcome.replayed };
         if (outcome.requestId !== undefined) written.requestId = outcome.requestId;
-        for (const entry of remaining) entry.resolve(written);
+        for (const entry of remaining) entry.done(written);
         return;
       }
       if (outcome.status === 401) {
@@ -107,25 +109,31 @@ export function createMeterEventBatcher(options: MeterEventBatcherOptions): Mete
       }
       const named = outcome.status === 400 ? eventAt(outcome.rejection, remaining.length) : undefined;
       if (named && remaining.length > 1) {
-        remaining[named.index]!.resolve({ kind: 'rejected', rejection: named.rejection, retries: outcome.attempts - 1 });
+        remaining[named.index]!.done({ kind: 'rejected', rejection: named.rejection, retries: outcome.attempts - 1 });
         remaining = remaining.filter((_, i) => i !== named.index);
         continue;
       }
       const rejection = named?.rejection ?? outcome.rejection;
-      for (const entry of remaining) entry.resolve({ kind: 'rejected', rejection, retries: outcome.attempts - 1 });
+      for (const entry of remaining) entry.done({ kind: 'rejected', rejection, retries: outcome.attempts - 1 });
       return;
     }
   }
 
+  function submitWith(event: MeterEvent, done: OutcomeCallback): void {
+    if (closed || failure !== undefined) {
+      const error = closed ? systemError('A meter event was submitted after the batcher was closed.') : failure;
+      queueMicrotask(() => done(undefined, error));
+      return;
+    }
+    buffer.push({ event, done });
+    if (buffer.length >= batchSize) flush();
+    else if (timer === undefined) timer = setTimeout(flush, lingerMs);
+  }
+
   return {
+    submitWith,
     submit(event) {
-      if (closed) return Promise.reject(systemError('A meter event was submitted after the batcher was closed.'));
-      if (failure !== undefined) return Promise.reject(failure);
-      return new Promise<RecordOutcome>((resolve, reject) => {
-        buffer.push({ event, resolve, reject });
-        if (buffer.length >= batchSize) flush();
-        else if (timer === undefined) timer = setTimeout(flush, lingerMs);
-      });
+      return new Promise<RecordOutcome>((resolve, reject) => submitWith(event, (outcome, error) => (outcome === undefined ? reject(error) : resolve(outcome))));
     },
     async close() {
       closed = true;

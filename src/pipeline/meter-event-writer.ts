@@ -3,10 +3,12 @@ import type { Send } from '../core/stripe-request.js';
 import type { MeterEvent } from '../mapping/meter-event.js';
 import { createMeterSession } from '../stripe/meter-session.js';
 import { createMeterEventBatcher } from './meter-event-batcher.js';
-import type { RecordOutcome } from './sink.js';
+import type { OutcomeCallback, RecordOutcome } from './sink.js';
 
 export interface MeterEventWriter {
   write(event: MeterEvent): Promise<RecordOutcome>;
+  /** `write` with a callback instead of a promise (see Sink.submit). */
+  submit(event: MeterEvent, done: OutcomeCallback): void;
   close(): Promise<void>;
 }
 
@@ -19,6 +21,7 @@ export function createMeterEventWriter(options: { send: Send; sendBatch: Send })
   const batcher = createMeterEventBatcher({ send: options.sendBatch, session });
   return {
     write: (event) => batcher.submit(event),
+    submit: (event, done) => batcher.submitWith(event, done),
     close: () => batcher.close(),
   };
 }

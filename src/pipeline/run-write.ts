@@ -209,36 +209,39 @@ export async function runWrite(options: WriteOptions): Promise<WriteSummary> {
     // go as soon as the sink has mapped it, and only the small context waits for the outcome.
     const kept = rejected ? record : undefined;
     outstanding += 1;
-    sink.write(record, context).then(
-      (outcome) => {
-        if (outcome.kind === 'rejected' && rejected && kept && !finished) {
-          void keepThenSettle(kept, context, ticket, name, outcome, rejected).finally(handled);
-          return;
-        }
-        try {
-          settle(ticket, name, outcome, context);
-        } finally {
-          handled();
-        }
-      },
-      (error: unknown) => {
-        try {
-          if (error instanceof FailureAfterOutcome) {
-            // Written, but its webhook document failed under fail: count it, keep its state back (a re-run
-            // replays it and forwards the document again), then stop.
-            settle(ticket, name, error.outcome, context, false);
-            fail(error.error);
+    /** The record's outcome (or the error that ends the sync); never throws back into the sink. */
+    const done = (outcome: RecordOutcome | undefined, error?: unknown): void => {
+      try {
+        if (outcome !== undefined) {
+          if (outcome.kind === 'rejected' && rejected && kept && !finished) {
+            void keepThenSettle(kept, context, ticket, name, outcome, rejected).finally(handled);
             return;
           }
+          settle(ticket, name, outcome, context);
+        } else if (error instanceof FailureAfterOutcome) {
+          // Written, but its webhook document failed under fail: count it, keep its state back (a re-run
+          // replays it and forwards the document again), then stop.
+          settle(ticket, name, error.outcome, context, false);
+          fail(error.error);
+        } else if (options.signal?.aborted !== true) {
           // After a shutdown signal the sink refuses records it had not started: they stay unsettled
           // (holding their states back) and the sync ends as interrupted, not failed.
-          if (options.signal?.aborted === true) return;
           fail(toConnectorError(error));
-        } finally {
-          handled();
         }
-      },
-    );
+      } catch (thrown) {
+        fail(toConnectorError(thrown));
+      }
+      handled();
+    };
+    if (sink.submit) {
+      try {
+        sink.submit(record, context, done);
+      } catch (error) {
+        queueMicrotask(() => done(undefined, error));
+      }
+    } else {
+      sink.write(record, context).then(done, (error: unknown) => done(undefined, error));
+    }
   };
 
   const waitForRoom = async (): Promise<void> => {

@@ -4,7 +4,7 @@ import type { MapResult, MappedRequest, WriteResult, PlannedAction } from '../co
 import type { Send, StripeOutcome } from '../core/stripe-request.js';
 import { SyncPlan } from '../resync/plan.js';
 import { ConnectorError, configError, systemError, transientError } from '../protocol/errors.js';
-import { FailureAfterOutcome, type RecordContext, type RecordOutcome, type Sink, type WriteEffect } from './sink.js';
+import { FailureAfterOutcome, type OutcomeCallback, type RecordContext, type RecordOutcome, type Sink, type WriteEffect } from './sink.js';
 import type { Rejection } from '../core/rejection.js';
 import { StripeGaveUpError } from '../stripe/client.js';
 import type { KeyedScheduler } from './keyed-scheduler.js';
@@ -27,7 +27,11 @@ export interface StripeSinkParts {
   dryRun: boolean;
   log: (level: 'INFO' | 'WARN', text: string) => void;
   /** Events of streams that write meter events through the v2 stream go here (batched). */
-  meterEvents?: (event: MeterEvent) => Promise<RecordOutcome>;
+  meterEvents?: {
+    write(event: MeterEvent): Promise<RecordOutcome>;
+    /** The same, with a callback instead of a promise (see Sink.submit). */
+    submit(event: MeterEvent, done: OutcomeCallback): void;
+  };
   /** Runs when the sink closes (flush batches, close the client). */
   onClose?: () => Promise<void>;
   onAbort?: () => void;
@@ -96,7 +100,7 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     }
     if (!parts.meterEvents) return Promise.reject(systemError('A meter event stream is mapped but no meter event writer was built.'));
     // The batcher settles written events with one shared outcome (effect: created) per batch.
-    const written = parts.meterEvents(mapped.event);
+    const written = parts.meterEvents.write(mapped.event);
     return parts.forwarder ? written.then((outcome) => forwarded(context, outcome)) : written;
   }
 
@@ -218,8 +222,34 @@ export function createStripeSink(parts: StripeSinkParts): Sink {
     }
   }
 
+  /**
+   * A meter event with nothing to forward goes to its batch with the callback itself (no promise per record); every
+   * other record, and an event refused before a batch, takes `write` and hands its outcome over.
+   */
+  function submit(record: AirbyteRecordMessage, context: RecordContext, done: OutcomeCallback): void {
+    const meterEvents = parts.meterEvents;
+    const toEvent = mappers.get(streamScope(context.stream, context.namespace))?.toMeterEvent;
+    if (toEvent && meterEvents && !parts.forwarder && !parts.dryRun) {
+      let mapped: ReturnType<typeof toEvent> | undefined;
+      try {
+        mapped = toEvent(record.data);
+      } catch {
+        // Left to write(), which maps again and reports the error its own way.
+      }
+      if (mapped?.ok) {
+        meterEvents.submit(mapped.event, done);
+        return;
+      }
+    }
+    write(record, context).then(
+      (outcome) => done(outcome),
+      (error: unknown) => done(undefined, error),
+    );
+  }
+
   return {
     write,
+    submit,
     endOfInput() {
       parts.references?.endOfInput();
     },

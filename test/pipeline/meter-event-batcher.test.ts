@@ -147,6 +147,31 @@ describe('createMeterEventBatcher', () => {
     expect(streamLog().map((r) => r.status)).toEqual([401, 401]);
   });
 
+  it('hands each event its outcome through submitWith once and never before the call returns, errors included', async () => {
+    const { send } = recordingSend();
+    const session = createMeterSession({ send: (r) => client.send(r) });
+    const batcher = createMeterEventBatcher({ send, session, batchSize: 2 });
+    const calls: Array<{ outcome: RecordOutcome | undefined; error: unknown }> = [];
+    for (const event of events(records(3))) batcher.submitWith(event, (outcome, error) => calls.push({ outcome, error }));
+    expect(calls).toEqual([]);
+    await batcher.close();
+    expect(calls.map((c) => c.outcome?.kind)).toEqual(['written', 'written', 'written']);
+    expect(emu.meterEventCount()).toBe(3);
+
+    const refusing = createMeterEventBatcher({ send, session: { token: async () => 'mes_auth_never_valid', invalidate: () => undefined } });
+    const failures: unknown[] = [];
+    for (const event of events(records(2, 10))) refusing.submitWith(event, (outcome, error) => failures.push(outcome ?? error));
+    await refusing.close();
+    expect(failures).toHaveLength(2);
+    expect(failures.every((f) => f instanceof ConnectorError && f.failureType === 'config_error')).toBe(true);
+    // An event submitted after close is refused too, asynchronously.
+    let late: unknown;
+    refusing.submitWith(events(records(1, 20))[0]!, (_outcome, error) => (late = error));
+    expect(late).toBeUndefined();
+    await Promise.resolve();
+    expect(late).toBeInstanceOf(ConnectorError);
+  });
+
   it('does not double-count a re-run: the same 100 records twice count 100', async () => {
     const { send } = recordingSend();
     const data = records(100);
