@@ -120,8 +120,30 @@ export function canonicalText(value: unknown): string {
     if (!gatherPlainKeys(value, keys, 0) || keys.has('__proto__')) return canonicalByHand(value);
     propertyKeys = keys;
     propertyList = [...keys].sort();
+    listHasIndexKeys = propertyList.some((key) => ARRAY_INDEX.test(key));
   }
-  return JSON.stringify(value, propertyList);
+  // A copy whose members were added in sorted order serialises on JSON.stringify's fast path (no replacer), about
+  // three times faster. Objects list integer-like keys first whatever the insertion order, so those keep the list.
+  return listHasIndexKeys ? JSON.stringify(value, propertyList) : JSON.stringify(sortedCopy(value, propertyList));
+}
+
+/** Keys an object keeps apart, in ascending numeric order, before its other keys. */
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/;
+let listHasIndexKeys = false;
+
+/** `value` with the members of each object added in `list` order (plain JSON values only, checked by plainWithin). */
+function sortedCopy(value: unknown, list: readonly string[]): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => sortedCopy(item, list));
+  const source = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = {};
+  for (const key of list) {
+    const member = source[key];
+    // A listed name the object lacks reads undefined, or Object.prototype's method of that name: neither is a member.
+    if (member === undefined || typeof member === 'function') continue;
+    copy[key] = sortedCopy(member, list);
+  }
+  return copy;
 }
 
 /** The sorted keys of the last record shape (see canonicalText) and the same keys as a set. */
