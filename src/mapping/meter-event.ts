@@ -102,7 +102,9 @@ export function deriveIdentifier(stream: string, data: Record<string, unknown>):
     suffixStream = stream;
     suffix = `,"stream":${JSON.stringify(stream)},"v":1}`;
   }
-  const text = `{"record":${canonicalText(data)}${suffix}`;
+  const form = canonicalForm(data);
+  // The sorted copy goes inside the wrapper object, so the hashed text comes out of one JSON.stringify, flat.
+  const text = typeof form === 'string' ? `{"record":${form}${suffix}` : JSON.stringify({ record: form, stream, v: 1 });
   return `${DERIVED_IDENTIFIER_PREFIX}${sha256Hex(text)}`;
 }
 
@@ -114,6 +116,12 @@ export function deriveIdentifier(stream: string, data: Record<string, unknown>):
  * was a fifth of the bytes allocated per event). The list is kept while the records' keys stay within it.
  */
 export function canonicalText(value: unknown): string {
+  const form = canonicalForm(value);
+  return typeof form === 'string' ? form : JSON.stringify(form);
+}
+
+/** canonicalText's result, or (a plain record) a copy of the record that JSON.stringify turns into it. */
+function canonicalForm(value: unknown): string | object {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return canonicalByHand(value);
   if (propertyList === undefined || !plainWithin(value, propertyKeys)) {
     const keys = new Set<string>();
@@ -124,7 +132,7 @@ export function canonicalText(value: unknown): string {
   }
   // A copy whose members were added in sorted order serialises on JSON.stringify's fast path (no replacer), about
   // three times faster. Objects list integer-like keys first whatever the insertion order, so those keep the list.
-  return listHasIndexKeys ? JSON.stringify(value, propertyList) : JSON.stringify(sortedCopy(value, propertyList));
+  return listHasIndexKeys ? JSON.stringify(value, propertyList) : (sortedCopy(value, propertyList) as object);
 }
 
 /** Keys an object keeps apart, in ascending numeric order, before its other keys. */

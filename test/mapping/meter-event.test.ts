@@ -58,6 +58,19 @@ describe('toMeterEvent', () => {
     expect(deriveIdentifier(stream, data)).toBe(`${DERIVED_IDENTIFIER_PREFIX}${sha256Hex(canonicalJson({ v: 1, stream, record: data }))}`);
   });
 
+  it('derives the identifier from the documented canonical JSON for plain records of any shape (property)', () => {
+    const key = fc.constantFrom('a', 'b', 'value', 'event_name', '10', '9', 'toString', 'record', 'stream', 'v');
+    const records = fc.array(fc.dictionary(key, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 6 }), { minLength: 1, maxLength: 8 });
+    fc.assert(
+      fc.property(records, fc.constantFrom('usage', 'other "stream"'), (list, name) =>
+        list.every((record) => {
+          const data = JSON.parse(JSON.stringify(record)) as Record<string, unknown>;
+          return deriveIdentifier(name, data) === `${DERIVED_IDENTIFIER_PREFIX}${sha256Hex(canonicalJson({ v: 1, stream: name, record: data }))}`;
+        }),
+      ),
+    );
+  });
+
   it('canonicalText gives the same text as canonicalJson (property)', () => {
     const value = fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.oneof(fc.constant(undefined), fc.date({ noInvalidDate: true }), fc.double(), fc.jsonValue())));
     fc.assert(fc.property(value, (v) => canonicalText(v) === canonicalJson(v)));
