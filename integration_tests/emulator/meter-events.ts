@@ -1,5 +1,6 @@
 // Meter events: v2 stream sessions, the events they carry, v1 events, and identifier dedupe within 24 h.
 import { ApiError, invalid } from './errors.js';
+import { IdentifierStore } from './identifier-store.js';
 import { newId, randomChars } from './ids.js';
 import type { MeterEventCounts } from './types.js';
 
@@ -14,8 +15,8 @@ interface Session {
 
 export class MeterEvents {
   private readonly sessions = new Map<string, Session>();
-  /** account → identifier → when it was first counted. */
-  private readonly identifiers = new Map<string, Map<string, number>>();
+  /** Per account: each identifier and when it was counted. */
+  private readonly identifiers = new Map<string, IdentifierStore>();
   private counts: MeterEventCounts = { total: 0, duplicatesIgnored: 0, byEventName: {} };
 
   constructor(private readonly ttlSeconds: number, private readonly now: () => number = Date.now) {}
@@ -80,22 +81,19 @@ export class MeterEvents {
   }
 
   private seen(account: string, identifier: string): boolean {
-    const at = this.identifiers.get(account)?.get(identifier);
+    const at = this.identifiers.get(account)?.countedAt(identifier);
     return at !== undefined && this.now() - at < dayMs;
   }
 
   private record(account: string, eventName: string, identifier: string | undefined): void {
     if (identifier !== undefined) {
       let ids = this.identifiers.get(account);
-      if (!ids) this.identifiers.set(account, (ids = new Map()));
+      if (!ids) this.identifiers.set(account, (ids = new IdentifierStore()));
       // One lookup per event: the stream carries up to 100 events per request, and a run may send millions.
-      const now = this.now();
-      const at = ids.get(identifier);
-      if (at !== undefined && now - at < dayMs) {
+      if (!ids.admit(identifier, this.now(), dayMs)) {
         this.counts.duplicatesIgnored++;
         return;
       }
-      ids.set(identifier, now);
     }
     this.counts.total++;
     this.counts.byEventName[eventName] = (this.counts.byEventName[eventName] ?? 0) + 1;
@@ -106,7 +104,7 @@ export class MeterEvents {
     if (identifierOrEventName === undefined) return this.counts.total;
     const byName = this.counts.byEventName[identifierOrEventName];
     if (byName !== undefined) return byName;
-    for (const ids of this.identifiers.values()) if (ids.has(identifierOrEventName)) return 1;
+    for (const ids of this.identifiers.values()) if (ids.countedAt(identifierOrEventName) !== undefined) return 1;
     return 0;
   }
 
