@@ -1,4 +1,4 @@
-// P2: the connector's own cost per request: `write` records/s through the built CLI ÷ a raw keep-alive node:http loop
+// P2 (information since #22): the connector's own cost per request: `write` records/s through the built CLI ÷ a raw keep-alive node:http loop
 // sending the same form bodies and headers at the same concurrency, both against one emulator in its own process.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,6 @@ import { rawLoop, type RawRequest } from './lib/raw-client.js';
 import { round } from './lib/stats.js';
 import type { BenchResult } from './types.js';
 
-const targetRatio = 0.7;
 const concurrency = 32;
 const stateEvery = 1_000;
 
@@ -72,13 +71,14 @@ export async function run({ quick }: { quick: boolean }): Promise<BenchResult[]>
     const transportRps = total / (await loop(rawRequests(total, 'p2transport'), transportSender(emulator.url)));
     await emulator.reset();
     const clientRps = total / (await loop(rawRequests(total, 'p2client'), clientSender(emulator.url)));
+    // Information only since #22 (R4 in the resync bench is the CPU target); a lost record still fails the bench.
+    const short = pairs.find((p) => p.written !== total);
+    if (short) throw new Error(`P2: the connector wrote ${short.written} of ${total} records`);
     return [{
       id: 'P2',
-      name: 'connector overhead: write records/s ÷ raw node:http loop (concurrency 32)',
+      name: 'connector overhead, for information: write records/s ÷ raw node:http loop (concurrency 32)',
       value: ratio,
       unit: 'ratio',
-      target: `>= ${targetRatio}`,
-      pass: ratio >= targetRatio && pairs.every((p) => p.written === total),
       details: {
         records: total,
         rounds,
